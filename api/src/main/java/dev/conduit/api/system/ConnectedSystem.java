@@ -1,0 +1,530 @@
+package dev.conduit.api.system;
+
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.Secret;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * One external system reached with OAuth 2.0, as an administrator configured it. Immutable; built by
+ * {@link #builder()}, which validates every field and names the one at fault.
+ *
+ * <p>The token endpoint, the extra parameters and the integration base URL may hold {@code ${variable}} templates; a
+ * template naming an unknown variable is refused here, never sent as a literal.
+ */
+public final class ConnectedSystem {
+
+    public static final int MAX_NAME_LENGTH = 50;
+    public static final Set<Integer> DEFAULT_TOKEN_REJECTED_STATUSES = Set.of(401, 403, 404);
+    public static final String DEFAULT_TOKEN_RESPONSE_KEY = "access_token";
+    public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
+    public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ofSeconds(60);
+
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z0-9_.:~-]+");
+    private static final Pattern KEY_PATH = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+
+    private final String name;
+    private final String description;
+    private final String category;
+    private final String grantType;
+    private final String tokenEndpoint;
+    private final String authorizationEndpoint;
+    private final String revocationEndpoint;
+    private final String introspectionEndpoint;
+    private final String issuer;
+    private final boolean issuerParameterSupported;
+    private final String integrationBaseUrl;
+    private final String clientId;
+    private final Secret clientSecret;
+    private final ClientAuthMethod clientAuthMethod;
+    private final Scope scope;
+    private final boolean includeScope;
+    private final RetryPolicy retryPolicy;
+    private final Set<Integer> tokenRejectedStatuses;
+    private final String tokenResponseKey;
+    private final BodyFormat bodyFormat;
+    private final Map<String, Variable> variables;
+    private final Map<String, String> extraQueryParameters;
+    private final Map<String, String> extraFormParameters;
+    private final Map<String, String> extraHeaders;
+    private final Duration defaultTokenLifetime;
+    private final Duration refreshAhead;
+    private final long version;
+
+    private ConnectedSystem(Builder b) {
+        this.name = b.name;
+        this.description = b.description;
+        this.category = b.category;
+        this.grantType = b.grantType;
+        this.tokenEndpoint = b.tokenEndpoint;
+        this.authorizationEndpoint = b.authorizationEndpoint;
+        this.revocationEndpoint = b.revocationEndpoint;
+        this.introspectionEndpoint = b.introspectionEndpoint;
+        this.issuer = b.issuer;
+        this.issuerParameterSupported = b.issuerParameterSupported;
+        this.integrationBaseUrl = b.integrationBaseUrl;
+        this.clientId = b.clientId;
+        this.clientSecret = b.clientSecret;
+        this.clientAuthMethod = b.clientAuthMethod;
+        this.scope = b.scope;
+        this.includeScope = b.includeScope;
+        this.retryPolicy = b.retryPolicy;
+        this.tokenRejectedStatuses = Collections.unmodifiableSet(new TreeSet<>(b.tokenRejectedStatuses));
+        this.tokenResponseKey = b.tokenResponseKey;
+        this.bodyFormat = b.bodyFormat;
+        this.variables = Collections.unmodifiableMap(new LinkedHashMap<>(b.variables));
+        this.extraQueryParameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraQueryParameters));
+        this.extraFormParameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraFormParameters));
+        this.extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraHeaders));
+        this.defaultTokenLifetime = b.defaultTokenLifetime;
+        this.refreshAhead = b.refreshAhead;
+        this.version = b.version;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this system's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Unique, 1 to 50 characters; the identity used in URLs and token keys. */
+    public String name() {
+        return name;
+    }
+
+    public Optional<String> description() {
+        return Optional.ofNullable(description);
+    }
+
+    public Optional<String> category() {
+        return Optional.ofNullable(category);
+    }
+
+    /** The grant's type, e.g. {@code client_credentials}; a registered {@code Grant} must provide it. */
+    public String grantType() {
+        return grantType;
+    }
+
+    /** The token endpoint URL template. */
+    public String tokenEndpoint() {
+        return tokenEndpoint;
+    }
+
+    public Optional<String> authorizationEndpoint() {
+        return Optional.ofNullable(authorizationEndpoint);
+    }
+
+    /** RFC 7009 revocation endpoint. */
+    public Optional<String> revocationEndpoint() {
+        return Optional.ofNullable(revocationEndpoint);
+    }
+
+    /** RFC 7662 introspection endpoint. */
+    public Optional<String> introspectionEndpoint() {
+        return Optional.ofNullable(introspectionEndpoint);
+    }
+
+    /** The authorization server's issuer identifier (RFC 8414), compared exactly with RFC 9207 {@code iss}. */
+    public Optional<String> issuer() {
+        return Optional.ofNullable(issuer);
+    }
+
+    /** Whether the server's metadata says it sends {@code iss} on authorization responses (RFC 9207). */
+    public boolean issuerParameterSupported() {
+        return issuerParameterSupported;
+    }
+
+    /** The base URL template integration calls are made against. */
+    public Optional<String> integrationBaseUrl() {
+        return Optional.ofNullable(integrationBaseUrl);
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public Optional<Secret> clientSecret() {
+        return Optional.ofNullable(clientSecret);
+    }
+
+    public ClientAuthMethod clientAuthMethod() {
+        return clientAuthMethod;
+    }
+
+    /** The scope requested. */
+    public Scope scope() {
+        return scope;
+    }
+
+    /** Whether token requests carry the {@code scope} parameter. */
+    public boolean includeScope() {
+        return includeScope;
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** Resource-server statuses that mean "token rejected": refetch the token and retry once. */
+    public Set<Integer> tokenRejectedStatuses() {
+        return tokenRejectedStatuses;
+    }
+
+    /** Where the access token sits in the token response: a key, or a dotted path into nested objects. */
+    public String tokenResponseKey() {
+        return tokenResponseKey;
+    }
+
+    public BodyFormat bodyFormat() {
+        return bodyFormat;
+    }
+
+    /** Variables by name. */
+    public Map<String, Variable> variables() {
+        return variables;
+    }
+
+    public Map<String, String> extraQueryParameters() {
+        return extraQueryParameters;
+    }
+
+    public Map<String, String> extraFormParameters() {
+        return extraFormParameters;
+    }
+
+    public Map<String, String> extraHeaders() {
+        return extraHeaders;
+    }
+
+    /** The lifetime assumed when a token response carries no {@code expires_in}. */
+    public Duration defaultTokenLifetime() {
+        return defaultTokenLifetime;
+    }
+
+    /** The most a token is refreshed ahead of its expiry; the lead is {@code min(refreshAhead, lifetime / 2)}. */
+    public Duration refreshAhead() {
+        return refreshAhead;
+    }
+
+    /** The stored version, for optimistic concurrency; 0 for a system never stored. */
+    public long version() {
+        return version;
+    }
+
+    /**
+     * True when {@code other} reaches the provider differently (endpoints, client, secret, scope, variables): tokens
+     * issued under one are not valid for the other and are discarded.
+     */
+    public boolean credentialsDifferFrom(ConnectedSystem other) {
+        return !(Objects.equals(grantType, other.grantType)
+                && Objects.equals(tokenEndpoint, other.tokenEndpoint)
+                && Objects.equals(authorizationEndpoint, other.authorizationEndpoint)
+                && Objects.equals(issuer, other.issuer)
+                && Objects.equals(clientId, other.clientId)
+                && Objects.equals(clientSecret, other.clientSecret)
+                && clientAuthMethod == other.clientAuthMethod
+                && Objects.equals(scope, other.scope)
+                && Objects.equals(variables, other.variables)
+                && Objects.equals(extraFormParameters, other.extraFormParameters)
+                && Objects.equals(extraQueryParameters, other.extraQueryParameters)
+                && Objects.equals(extraHeaders, other.extraHeaders));
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectedSystem[" + name + ", " + grantType + ", " + tokenEndpoint + ", clientId=" + clientId
+                + ", clientSecret=" + (clientSecret == null ? "none" : "******") + ", v" + version + "]";
+    }
+
+    /** Collects and validates a {@link ConnectedSystem}'s fields. */
+    public static final class Builder {
+        private String name;
+        private String description;
+        private String category;
+        private String grantType;
+        private String tokenEndpoint;
+        private String authorizationEndpoint;
+        private String revocationEndpoint;
+        private String introspectionEndpoint;
+        private String issuer;
+        private boolean issuerParameterSupported;
+        private String integrationBaseUrl;
+        private String clientId;
+        private Secret clientSecret;
+        private ClientAuthMethod clientAuthMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
+        private Scope scope = Scope.EMPTY;
+        private boolean includeScope = true;
+        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+        private Set<Integer> tokenRejectedStatuses = DEFAULT_TOKEN_REJECTED_STATUSES;
+        private String tokenResponseKey = DEFAULT_TOKEN_RESPONSE_KEY;
+        private BodyFormat bodyFormat = BodyFormat.FORM;
+        private final Map<String, Variable> variables = new LinkedHashMap<>();
+        private final Map<String, String> extraQueryParameters = new LinkedHashMap<>();
+        private final Map<String, String> extraFormParameters = new LinkedHashMap<>();
+        private final Map<String, String> extraHeaders = new LinkedHashMap<>();
+        private Duration defaultTokenLifetime = DEFAULT_TOKEN_LIFETIME;
+        private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
+        private long version;
+
+        private Builder() {
+        }
+
+        private Builder(ConnectedSystem s) {
+            name = s.name;
+            description = s.description;
+            category = s.category;
+            grantType = s.grantType;
+            tokenEndpoint = s.tokenEndpoint;
+            authorizationEndpoint = s.authorizationEndpoint;
+            revocationEndpoint = s.revocationEndpoint;
+            introspectionEndpoint = s.introspectionEndpoint;
+            issuer = s.issuer;
+            issuerParameterSupported = s.issuerParameterSupported;
+            integrationBaseUrl = s.integrationBaseUrl;
+            clientId = s.clientId;
+            clientSecret = s.clientSecret;
+            clientAuthMethod = s.clientAuthMethod;
+            scope = s.scope;
+            includeScope = s.includeScope;
+            retryPolicy = s.retryPolicy;
+            tokenRejectedStatuses = s.tokenRejectedStatuses;
+            tokenResponseKey = s.tokenResponseKey;
+            bodyFormat = s.bodyFormat;
+            variables.putAll(s.variables);
+            extraQueryParameters.putAll(s.extraQueryParameters);
+            extraFormParameters.putAll(s.extraFormParameters);
+            extraHeaders.putAll(s.extraHeaders);
+            defaultTokenLifetime = s.defaultTokenLifetime;
+            refreshAhead = s.refreshAhead;
+            version = s.version;
+        }
+
+        public Builder name(String v) { name = v; return this; }
+        public Builder description(String v) { description = blankToNull(v); return this; }
+        public Builder category(String v) { category = blankToNull(v); return this; }
+        public Builder grantType(String v) { grantType = v; return this; }
+        public Builder tokenEndpoint(String v) { tokenEndpoint = blankToNull(v); return this; }
+        public Builder authorizationEndpoint(String v) { authorizationEndpoint = blankToNull(v); return this; }
+        public Builder revocationEndpoint(String v) { revocationEndpoint = blankToNull(v); return this; }
+        public Builder introspectionEndpoint(String v) { introspectionEndpoint = blankToNull(v); return this; }
+        public Builder issuer(String v) { issuer = blankToNull(v); return this; }
+        public Builder issuerParameterSupported(boolean v) { issuerParameterSupported = v; return this; }
+        public Builder integrationBaseUrl(String v) { integrationBaseUrl = blankToNull(v); return this; }
+        public Builder clientId(String v) { clientId = v; return this; }
+        public Builder clientSecret(Secret v) { clientSecret = v; return this; }
+        public Builder clientAuthMethod(ClientAuthMethod v) { clientAuthMethod = v; return this; }
+        public Builder scope(Scope v) { scope = v == null ? Scope.EMPTY : v; return this; }
+        public Builder scope(String v) { scope = Scope.parse(v); return this; }
+        public Builder includeScope(boolean v) { includeScope = v; return this; }
+        public Builder retryPolicy(RetryPolicy v) { retryPolicy = v; return this; }
+        public Builder tokenRejectedStatuses(Set<Integer> v) { tokenRejectedStatuses = v; return this; }
+        public Builder tokenResponseKey(String v) { tokenResponseKey = v; return this; }
+        public Builder bodyFormat(BodyFormat v) { bodyFormat = v; return this; }
+        public Builder defaultTokenLifetime(Duration v) { defaultTokenLifetime = v; return this; }
+        public Builder refreshAhead(Duration v) { refreshAhead = v; return this; }
+        public Builder version(long v) { version = v; return this; }
+
+        public Builder variable(Variable v) {
+            variables.put(v.name(), v);
+            return this;
+        }
+
+        public Builder variables(Map<String, Variable> v) {
+            variables.clear();
+            v.values().forEach(this::variable);
+            return this;
+        }
+
+        public Builder extraQueryParameter(String k, String v) { extraQueryParameters.put(k, v); return this; }
+        public Builder extraFormParameter(String k, String v) { extraFormParameters.put(k, v); return this; }
+        public Builder extraHeader(String k, String v) { extraHeaders.put(k, v); return this; }
+
+        public Builder extraQueryParameters(Map<String, String> v) { replace(extraQueryParameters, v); return this; }
+        public Builder extraFormParameters(Map<String, String> v) { replace(extraFormParameters, v); return this; }
+        public Builder extraHeaders(Map<String, String> v) { replace(extraHeaders, v); return this; }
+
+        /**
+         * Validates every field and returns the immutable system.
+         *
+         * @throws ConduitException {@code INVALID_CONFIGURATION} (or {@code UNKNOWN_VARIABLE}) naming the field
+         */
+        public ConnectedSystem build() {
+            validateName();
+            text("description", description, 500);
+            text("category", category, 100);
+            if (grantType == null || !grantType.matches("[A-Za-z0-9_:.\\-]{1,200}")) {
+                throw ConduitException.invalidField("grantType", "is required: e.g. client_credentials or authorization_code");
+            }
+            validateClientId();
+            require("clientAuthMethod", clientAuthMethod);
+            require("scope", scope);
+            require("retryPolicy", retryPolicy);
+            require("bodyFormat", bodyFormat);
+            if (tokenEndpoint == null) {
+                throw ConduitException.invalidField("tokenEndpoint", "is required");
+            }
+            url("tokenEndpoint", tokenEndpoint, true);
+            url("authorizationEndpoint", authorizationEndpoint, false);
+            url("revocationEndpoint", revocationEndpoint, false);
+            url("introspectionEndpoint", introspectionEndpoint, false);
+            url("issuer", issuer, false);
+            url("integrationBaseUrl", integrationBaseUrl, true);
+            validateStatuses();
+            if (tokenResponseKey == null || !KEY_PATH.matcher(tokenResponseKey).matches()) {
+                throw ConduitException.invalidField("tokenResponseKey",
+                        "must be a key or a dotted path such as access_token or data.token");
+            }
+            positive("defaultTokenLifetime", defaultTokenLifetime, Duration.ofDays(365));
+            positive("refreshAhead", refreshAhead, Duration.ofHours(1));
+            parameters("extraQueryParameters", extraQueryParameters, PARAMETER_NAME);
+            parameters("extraFormParameters", extraFormParameters, PARAMETER_NAME);
+            parameters("extraHeaders", extraHeaders, HEADER_NAME);
+            validateTemplates();
+            return new ConnectedSystem(this);
+        }
+
+        private void validateName() {
+            if (name == null || name.isBlank()) {
+                throw ConduitException.invalidField("name", "is required");
+            }
+            if (name.length() > MAX_NAME_LENGTH) {
+                throw ConduitException.invalidField("name",
+                        "must be 1 to " + MAX_NAME_LENGTH + " characters, was " + name.length());
+            }
+            // the name appears in URL paths and token keys: keep it printable and free of path separators
+            if (!name.equals(name.strip()) || !name.matches("[^/\\\\?#%\\p{Cntrl}]+")) {
+                throw ConduitException.invalidField("name",
+                        "must not start or end with a space, nor contain '/', '\\', '?', '#', '%' or control characters");
+            }
+        }
+
+        // VSCHAR = %x20-7E (RFC 6749 Appendix A.1)
+        private void validateClientId() {
+            if (clientId == null || clientId.isEmpty()) {
+                throw ConduitException.invalidField("clientId", "is required");
+            }
+            if (clientId.length() > 500) {
+                throw ConduitException.invalidField("clientId", "must be at most 500 characters");
+            }
+            for (int i = 0; i < clientId.length(); i++) {
+                char c = clientId.charAt(i);
+                if (c < 0x20 || c > 0x7E) {
+                    throw ConduitException.invalidField("clientId",
+                            "may hold only printable ASCII (RFC 6749 VSCHAR); position " + (i + 1) + " is not");
+                }
+            }
+        }
+
+        private void validateStatuses() {
+            if (tokenRejectedStatuses == null) {
+                throw ConduitException.invalidField("tokenRejectedStatuses", "is required (default 401, 403, 404)");
+            }
+            for (Integer status : tokenRejectedStatuses) {
+                if (status == null || status < 400 || status > 599) {
+                    throw ConduitException.invalidField("tokenRejectedStatuses", "must be 4xx or 5xx statuses, was " + status);
+                }
+            }
+        }
+
+        private void validateTemplates() {
+            check("tokenEndpoint", tokenEndpoint);
+            check("integrationBaseUrl", integrationBaseUrl);
+            extraQueryParameters.forEach((k, v) -> check("extraQueryParameters." + k, v));
+            extraFormParameters.forEach((k, v) -> check("extraFormParameters." + k, v));
+            extraHeaders.forEach((k, v) -> check("extraHeaders." + k, v));
+        }
+
+        private void check(String field, String template) {
+            for (String ref : Templates.references(template)) {
+                if (!variables.containsKey(ref)) {
+                    throw ConduitException.builder(dev.conduit.api.ErrorCode.UNKNOWN_VARIABLE,
+                            field + ": refers to ${" + ref + "}, which is not a variable of this system"
+                                    + (variables.isEmpty() ? "" : " (defined: " + String.join(", ", variables.keySet()) + ")"))
+                            .field(field).build();
+                }
+            }
+        }
+
+        private static void url(String field, String value, boolean templated) {
+            if (value == null) {
+                return;
+            }
+            String sample = templated ? Templates.sample(value) : value;
+            if (!templated && !Templates.references(value).isEmpty()) {
+                throw ConduitException.invalidField(field, "may not hold ${...} templates");
+            }
+            URI uri;
+            try {
+                uri = new URI(sample);
+            } catch (URISyntaxException e) {
+                throw ConduitException.invalidField(field, "is not a valid URL: " + e.getReason());
+            }
+            if (!uri.isAbsolute() || uri.getHost() == null) {
+                throw ConduitException.invalidField(field, "must be an absolute URL with a host, e.g. https://idp.example.com/token");
+            }
+            String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!scheme.equals("https") && !scheme.equals("http")) {
+                throw ConduitException.invalidField(field, "must use https (or http on loopback), not " + scheme);
+            }
+            if (uri.getRawUserInfo() != null) {
+                throw ConduitException.invalidField(field, "must not carry user information (user:password@)");
+            }
+            if (uri.getRawFragment() != null) {
+                throw ConduitException.invalidField(field, "must not have a fragment (#...)");
+            }
+        }
+
+        private static void parameters(String field, Map<String, String> values, Pattern names) {
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                if (e.getKey() == null || !names.matcher(e.getKey()).matches()) {
+                    throw ConduitException.invalidField(field, "'" + e.getKey() + "' is not a valid name");
+                }
+                if (e.getValue() == null || e.getValue().chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+                    throw ConduitException.invalidField(field + "." + e.getKey(), "must be a value without line breaks");
+                }
+            }
+        }
+
+        private static void positive(String field, Duration value, Duration max) {
+            if (value == null || value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
+                throw ConduitException.invalidField(field, "must be positive and at most " + max + ", was " + value);
+            }
+        }
+
+        private static void text(String field, String value, int max) {
+            if (value != null && value.length() > max) {
+                throw ConduitException.invalidField(field, "must be at most " + max + " characters");
+            }
+        }
+
+        private static void require(String field, Object value) {
+            if (value == null) {
+                throw ConduitException.invalidField(field, "is required");
+            }
+        }
+
+        private static String blankToNull(String v) {
+            return v == null || v.isBlank() ? null : v.strip();
+        }
+
+        private static void replace(Map<String, String> target, Map<String, String> values) {
+            target.clear();
+            if (values != null) {
+                target.putAll(values);
+            }
+        }
+    }
+}
