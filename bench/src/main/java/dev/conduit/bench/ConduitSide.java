@@ -1,0 +1,97 @@
+package dev.conduit.bench;
+
+import dev.conduit.api.Secret;
+import dev.conduit.api.grant.Grant;
+import dev.conduit.api.system.ClientAuthMethod;
+import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.api.system.RetryPolicy;
+import dev.conduit.api.system.Scope;
+import dev.conduit.api.token.Subject;
+import dev.conduit.api.token.TokenSet;
+import dev.conduit.api.token.TokenStore;
+import dev.conduit.core.http.EndpointPolicy;
+import dev.conduit.core.http.HttpSettings;
+import dev.conduit.core.http.HttpTokenEndpointFactory;
+import dev.conduit.core.lifecycle.AccessToken;
+import dev.conduit.core.lifecycle.GrantRegistry;
+import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.store.InMemoryConnectedSystemRepository;
+import dev.conduit.core.store.InMemoryTokenStore;
+import dev.conduit.grant.clientcredentials.ClientCredentialsGrant;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Conduit as an application embeds it: a {@link TokenService} over in-memory systems and tokens, the real client
+ * credentials grant and the real HTTP token endpoint client, pointed at the shared loopback token endpoint.
+ */
+public final class ConduitSide {
+
+    /** The per-app system served by the client credentials grant. */
+    public static final String SYSTEM = "bench";
+    /** The per-user system served by {@link PerUserBenchGrant}. */
+    public static final String USER_SYSTEM = "bench-users";
+
+    private final TokenService tokens;
+    private final Clock clock;
+    /** The caller's string is not the configuration's instance, as in an application. */
+    private final String systemName = new String(SYSTEM.toCharArray());
+
+    public ConduitSide(String tokenUrl, Clock clock) {
+        this(tokenUrl, clock, new InMemoryTokenStore());
+    }
+
+    public ConduitSide(String tokenUrl, Clock clock, TokenStore store) {
+        this.clock = clock;
+        InMemoryConnectedSystemRepository systems = new InMemoryConnectedSystemRepository(clock);
+        systems.create(system(SYSTEM, ClientCredentialsGrant.TYPE, tokenUrl));
+        systems.create(system(USER_SYSTEM, PerUserBenchGrant.TYPE, tokenUrl));
+        GrantRegistry grants = GrantRegistry.of(new ClientCredentialsGrant(), new PerUserBenchGrant());
+        HttpTokenEndpointFactory endpoints = new HttpTokenEndpointFactory(EndpointPolicy.allowingLoopback(List.of()),
+                HttpSettings.DEFAULT, clock);
+        this.tokens = new TokenService(systems, store, grants, endpoints, clock);
+    }
+
+    private static ConnectedSystem system(String name, String grantType, String tokenUrl) {
+        return ConnectedSystem.builder()
+                .name(name)
+                .grantType(grantType)
+                .tokenEndpoint(tokenUrl)
+                .clientId(LoopbackTokenServer.CLIENT_ID)
+                .clientSecret(Secret.of(LoopbackTokenServer.CLIENT_SECRET))
+                .clientAuthMethod(ClientAuthMethod.CLIENT_SECRET_BASIC)
+                .scope("read")
+                .retryPolicy(new RetryPolicy(3, Duration.ofSeconds(30)))
+                .build();
+    }
+
+    public TokenService tokenService() {
+        return tokens;
+    }
+
+    /** The application's token of the per-app system: what an integration call asks for. */
+    public AccessToken applicationToken() {
+        return tokens.accessToken(systemName, Subject.application());
+    }
+
+    /** Replaces the application's token by one that expired a millisecond ago, as if its lifetime had just run out. */
+    public void seedJustExpired() {
+        Instant now = clock.instant();
+        tokens.accept(SYSTEM, Subject.application(), new TokenSet(Secret.of("seed-expired"), "Bearer",
+                now.minus(Duration.ofHours(1)), now.minusMillis(1), null, Scope.parse("read")));
+    }
+
+    /** Stores a valid one-hour token for one user of the per-user system, as completing an authorization would. */
+    public void acceptUserToken(Subject user, String value) {
+        Instant now = clock.instant();
+        tokens.accept(USER_SYSTEM, user, new TokenSet(Secret.of(value), "Bearer", now, now.plus(Duration.ofHours(1)),
+                Secret.of("refresh-" + value), Scope.parse("read")));
+    }
+
+    /** The grant registered for {@link #USER_SYSTEM}, for stores that need to know it. */
+    static Grant userGrant() {
+        return new PerUserBenchGrant();
+    }
+}
