@@ -56,7 +56,7 @@ public final class TokenService {
     private final Clock clock;
     private final Sleeper sleeper;
 
-    private final ConcurrentHashMap<TokenKey, CachedToken> cache = new ConcurrentHashMap<>();
+    private final TokenCache<CachedToken> cache = new TokenCache<>();
     private final ConcurrentHashMap<TokenKey, CompletableFuture<CachedToken>> inFlight = new ConcurrentHashMap<>();
 
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
@@ -82,12 +82,11 @@ public final class TokenService {
      *                          {@code SYSTEM_DISABLED}, {@code WRONG_SUBJECT}, or the token endpoint's failure
      */
     public AccessToken accessToken(String systemName, Subject subject) {
-        TokenKey key = new TokenKey(systemName, subject);
-        CachedToken cached = cache.get(key);
+        CachedToken cached = cache.get(systemName, subject); // no key object: the hit allocates nothing
         if (cached != null && clock.millis() < cached.refreshAtMillis()) {
             return cached.token();
         }
-        return obtainShared(key, false);
+        return obtainShared(new TokenKey(systemName, subject), false);
     }
 
     /**
@@ -110,7 +109,7 @@ public final class TokenService {
             return Optional.of(new TokenSet(stale.accessToken(), stale.tokenType(), stale.issuedAt(), stale.issuedAt(),
                     stale.refreshToken(), stale.scope()));
         });
-        cache.computeIfPresent(key, (k, c) -> c.token().value().equals(rejected.value()) ? null : c);
+        cache.removeIf(key, c -> c.token().value().equals(rejected.value()));
         return wasCurrent[0];
     }
 
@@ -138,7 +137,7 @@ public final class TokenService {
 
     /** Forgets and removes every token of a system (edited or deleted). */
     public void discard(String systemName) {
-        cache.keySet().removeIf(key -> key.systemName().equals(systemName));
+        cache.removeSystem(systemName);
         store.removeAll(systemName);
     }
 
@@ -250,7 +249,7 @@ public final class TokenService {
         String reason = failure.getMessage() + (RETRYABLE.contains(failure.code())
                 ? " (gave up after " + attempts + (attempts == 1 ? " attempt)" : " attempts)") : "");
         systems.setStatus(system.name(), SystemStatus.error(failure.code(), reason, clock.instant()));
-        cache.keySet().removeIf(k -> k.systemName().equals(system.name()));
+        cache.removeSystem(system.name());
         LOG.warning(() -> "connected system '" + system.name() + "' disabled: " + reason + ". " + failure.hint());
     }
 
