@@ -38,11 +38,11 @@ public final class LoopbackTokenServer implements AutoCloseable {
     private volatile long delayMillis;
     private volatile long expiresInSeconds;
 
-    private LoopbackTokenServer(Duration delay, Duration expiresIn) throws IOException {
+    private LoopbackTokenServer(int port, Duration delay, Duration expiresIn) throws IOException {
         this.delayMillis = delay.toMillis();
         this.expiresInSeconds = expiresIn.toSeconds();
         // a backlog and a thread per waiting request, so that a burst of token requests queues in the client, not here
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2048);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2048);
         this.workers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "token-endpoint");
             thread.setDaemon(true);
@@ -55,8 +55,13 @@ public final class LoopbackTokenServer implements AutoCloseable {
 
     /** Starts a server on an ephemeral loopback port. */
     public static LoopbackTokenServer start(Duration delay, Duration expiresIn) {
+        return start(0, delay, expiresIn);
+    }
+
+    /** Starts a server on {@code port} of loopback (0: any free port). */
+    public static LoopbackTokenServer start(int port, Duration delay, Duration expiresIn) {
         try {
-            return new LoopbackTokenServer(delay, expiresIn);
+            return new LoopbackTokenServer(port, delay, expiresIn);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the loopback token endpoint", e);
         }

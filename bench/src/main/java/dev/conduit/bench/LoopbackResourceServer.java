@@ -1,0 +1,83 @@
+package dev.conduit.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The resource server of figure 4: answers {@code GET /api/hello} with a small JSON document when the request carries
+ * a bearer token, and 401 otherwise, so that both the direct call and Conduit's integration call do the same work.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-2.1">RFC 6750 section 2.1</a>
+ */
+public final class LoopbackResourceServer implements AutoCloseable {
+
+    static final byte[] BODY = "{\"greeting\":\"hello\",\"items\":[1,2,3]}".getBytes(StandardCharsets.UTF_8);
+
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final AtomicLong served = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+
+    private LoopbackResourceServer(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+        workers = Executors.newFixedThreadPool(8, runnable -> {
+            Thread thread = new Thread(runnable, "resource-server");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(workers);
+        server.createContext("/api/hello", this::handle);
+        server.start();
+    }
+
+    /** Starts on {@code port} of loopback (0: any free port). */
+    public static LoopbackResourceServer start(int port) {
+        try {
+            return new LoopbackResourceServer(port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the loopback resource server", e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api";
+    }
+
+    public long served() {
+        return served.get();
+    }
+
+    public long refused() {
+        return refused.get();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            boolean bearer = authorization != null && authorization.startsWith("Bearer bench-token-");
+            byte[] body = bearer ? BODY : "{\"error\":\"invalid_token\"}".getBytes(StandardCharsets.UTF_8);
+            (bearer ? served : refused).incrementAndGet();
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(bearer ? 200 : 401, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+    }
+}
