@@ -88,6 +88,12 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
     @Override
     public TokenSet requestToken(Map<String, String> parameters) {
         Objects.requireNonNull(parameters, "parameters");
+        parameters.forEach((name, value) -> {
+            if (name == null || name.isEmpty() || value == null) {
+                throw ConduitException.builder(ErrorCode.INVALID_REQUEST, "token request parameter '" + name
+                        + "' has no value").field(name).build();
+            }
+        });
         TemplateRenderer renderer = TemplateRenderer.of(system);
         URI url = appendQuery(renderer.renderUrl("tokenEndpoint", system.tokenEndpoint()),
                 renderer.renderAll("extraQueryParameters", system.extraQueryParameters()));

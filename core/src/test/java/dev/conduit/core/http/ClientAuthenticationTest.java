@@ -181,6 +181,21 @@ class ClientAuthenticationTest {
     }
 
     @Test
+    void requestTokenWhenParameterHasNoValueThenInvalidRequestBeforeAnyRequest() {
+        ConnectedSystem system = TestSystems.clientCredentials(server).build();
+        Map<String, String> parameters = new java.util.HashMap<>();
+        parameters.put("grant_type", "client_credentials");
+        parameters.put("audience", null);
+
+        assertThatThrownBy(() -> factory.forSystem(system).requestToken(parameters))
+                .isInstanceOfSatisfying(ConduitException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                    assertThat(e.field()).contains("audience");
+                });
+        assertThat(server.requestCount()).isZero();
+    }
+
+    @Test
     void requestTokenWhenExtraHeaderIsRestrictedThenInvalidConfigurationBeforeAnyRequest() {
         ConnectedSystem system = TestSystems.clientCredentials(server).extraHeader("Host", "evil.example.com").build();
 

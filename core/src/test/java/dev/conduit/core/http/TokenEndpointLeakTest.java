@@ -26,6 +26,7 @@ class TokenEndpointLeakTest {
     private static final String REFRESH = "refresh-token-sent-2b4d6f8a0c";
 
     @Test
+    @SuppressWarnings("try") // the log capture only needs to be open
     void requestTokenWhenAnythingGoesWrongThenNoSecretInAnyText() throws Exception {
         LeakCheck leaks = new LeakCheck().secret(TestSystems.CLIENT_SECRET, API_KEY, REFRESH,
                 HttpTokenEndpointTest.TOKEN, "large-body-token");
