@@ -16,12 +16,12 @@ import dev.conduit.api.token.TokenKey;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
 import dev.conduit.core.http.TokenEndpointFactory;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Lets a user authorize a per-user connected system once: hands out the authorization link, completes its callback
@@ -33,7 +33,7 @@ import java.util.Optional;
  */
 public final class AuthorizationService {
 
-    private static final Logger LOG = System.getLogger(AuthorizationService.class.getName());
+    private static final Logger LOG = Logger.getLogger(AuthorizationService.class.getName());
 
     private final ConnectedSystemRepository systems;
     private final TokenStore tokens;
@@ -148,7 +148,7 @@ public final class AuthorizationService {
             }
         } catch (RuntimeException e) {
             // the user asked to be disconnected: a provider that cannot revoke must not keep the tokens here
-            LOG.log(Level.WARNING, "revocation for " + systemName + " failed (" + e.getClass().getSimpleName()
+            LOG.log(Level.WARNING, () -> "revocation for " + systemName + " failed (" + e.getClass().getSimpleName()
                     + "); the local tokens are deleted anyway");
         } finally {
             tokenService.discard(systemName, user);

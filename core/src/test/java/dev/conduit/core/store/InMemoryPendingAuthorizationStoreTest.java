@@ -6,10 +6,9 @@ import dev.conduit.api.grant.CodeVerifier;
 import dev.conduit.api.grant.PendingAuthorization;
 import dev.conduit.api.grant.State;
 import dev.conduit.api.token.Subject;
-import java.time.Clock;
+import dev.conduit.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -137,33 +136,5 @@ class InMemoryPendingAuthorizationStoreTest {
 
         // 10 s of links at one per 66 ms, whatever the number of users
         assertThat(bounded.size()).isLessThanOrEqualTo(152);
-    }
-
-    /** A clock tests move forward. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
