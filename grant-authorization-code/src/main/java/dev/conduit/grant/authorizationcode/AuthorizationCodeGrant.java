@@ -94,6 +94,7 @@ public final class AuthorizationCodeGrant implements InteractiveGrant {
                     .field("user").system(system.name()).build();
         }
         checkRedirectUri(redirectUri);
+        AuthorizationUrl.validate(system);
         State state = RandomValues.newState();
         CodeVerifier verifier = RandomValues.newCodeVerifier();
         URI url = AuthorizationUrl.build(system, redirectUri, state, verifier);
