@@ -337,6 +337,18 @@ public final class ConnectedSystem {
         public Builder refreshAhead(Duration v) { refreshAhead = v; return this; }
         public Builder version(long v) { version = v; return this; }
 
+        /**
+         * Fills each endpoint not set yet, e.g. from the authorization server's metadata; endpoints an administrator
+         * entered win.
+         */
+        public Builder endpointDefaults(String token, String authorization, String revocation, String introspection) {
+            tokenEndpoint = tokenEndpoint != null ? tokenEndpoint : blankToNull(token);
+            authorizationEndpoint = authorizationEndpoint != null ? authorizationEndpoint : blankToNull(authorization);
+            revocationEndpoint = revocationEndpoint != null ? revocationEndpoint : blankToNull(revocation);
+            introspectionEndpoint = introspectionEndpoint != null ? introspectionEndpoint : blankToNull(introspection);
+            return this;
+        }
+
         public Builder variable(Variable v) {
             variables.put(v.name(), v);
             return this;
