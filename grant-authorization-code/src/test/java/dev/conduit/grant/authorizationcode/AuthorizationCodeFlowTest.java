@@ -123,6 +123,16 @@ class AuthorizationCodeFlowTest {
         leaks.collect(flow.authorizations.status(flow.systemName(), ALICE));
     }
 
+    @Test
+    void completeWhenAnswerNamesNoScopeThenScopeRequestedInTheLinkIsReported() {
+        flow.server.enqueue(tokenJson("at-alice", "rt-alice", null));
+
+        AuthorizationStatus completed = flow.authorizations.complete(ALICE, flow.callback(flow.begin(ALICE)));
+
+        assertThat(completed.scope()).isEqualTo(Scope.parse("read write"));
+        assertThat(flow.authorizations.status(flow.systemName(), ALICE).scope()).isEqualTo(Scope.parse("read write"));
+    }
+
     // ---- isolation
 
     @Test
