@@ -212,13 +212,13 @@ class ClientAuthenticationTest {
         server.setDefault(oauthError(400, "invalid_request", "api key api-key-5f1e2d3c4b not accepted"));
         ConnectedSystem system = TestSystems.clientCredentials(server)
                 .variable(Variable.secret("apiKey", Secret.of("api-key-5f1e2d3c4b")))
-                .extraQueryParameter("key", "${apiKey}").build();
+                .extraFormParameter("key", "${apiKey}").build();
         LeakCheck leaks = new LeakCheck().secret("api-key-5f1e2d3c4b", TestSystems.CLIENT_SECRET);
 
         RuntimeException e = leaks.expectThrows(() -> factory.forSystem(system).requestToken(GRANT));
 
         assertThat(((ConduitException) e).code()).isEqualTo(ErrorCode.TOKEN_ENDPOINT_ERROR);
-        assertThat(server.lastRequest().queryParameter("key")).contains("api-key-5f1e2d3c4b");
+        assertThat(server.lastRequest().formParameter("key")).contains("api-key-5f1e2d3c4b");
         leaks.collect(system);
         leaks.assertNoLeak();
     }

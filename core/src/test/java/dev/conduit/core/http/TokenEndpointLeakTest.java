@@ -38,7 +38,7 @@ class TokenEndpointLeakTest {
             for (ClientAuthMethod method : ClientAuthMethod.values()) {
                 ConnectedSystem system = TestSystems.clientCredentials(server).clientAuthMethod(method)
                         .variable(Variable.secret("apiKey", Secret.of(API_KEY)))
-                        .extraQueryParameter("key", "${apiKey}")
+                        .extraFormParameter("key", "${apiKey}")
                         .extraHeader("X-Api-Key", "${apiKey}")
                         .build();
                 leaks.collect(system);
