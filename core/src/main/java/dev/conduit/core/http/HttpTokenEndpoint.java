@@ -48,7 +48,12 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The body holds the grant's parameters, then the system's extra form parameters (a grant parameter of the same
  * name wins), then the client authentication. The extra query parameters are appended to the token URL, the extra
- * headers are sent as given; {@code Content-Type}, {@code Accept} and {@code Authorization} are always Conduit's.
+ * headers are sent as given; {@code Content-Type}, {@code Accept} and {@code Authorization} are always Conduit's. A
+ * secret variable used in a URL ends up wherever URLs are logged (the provider's access log, a proxy, the JDK client's
+ * FINE trace): providers that take a key should get it in a header or the body.
+ *
+ * <p>Error messages name the configured host (templates unrendered) and never carry the secret, a token, the
+ * {@code Authorization} header or a rendered query; a server that echoes a sent secret back gets it masked.
  */
 public final class HttpTokenEndpoint implements TokenEndpoint {
 
@@ -65,6 +70,7 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
     private final EndpointPolicy policy;
     private final HttpSettings settings;
     private final TokenResponseParser parser;
+    private final Clock clock;
 
     HttpTokenEndpoint(ConnectedSystem system, HttpClient client, EndpointPolicy policy, HttpSettings settings,
             Clock clock) {
@@ -73,6 +79,7 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.parser = TokenResponseParser.forSystem(system, clock);
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -83,6 +90,12 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
     @Override
     public TokenSet requestToken(Map<String, String> parameters) {
         Objects.requireNonNull(parameters, "parameters");
+        parameters.forEach((name, value) -> {
+            if (name == null || name.isEmpty() || value == null) {
+                throw ConduitException.builder(ErrorCode.INVALID_REQUEST, "token request parameter '" + name
+                        + "' has no value").field(name).build();
+            }
+        });
         TemplateRenderer renderer = TemplateRenderer.of(system);
         URI url = appendQuery(renderer.renderUrl("tokenEndpoint", system.tokenEndpoint()),
                 renderer.renderAll("extraQueryParameters", system.extraQueryParameters()));
@@ -159,8 +172,17 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
                 .build();
     }
 
-    /** RFC 6749 section 2.3.1. */
+    /** RFC 6749 section 2.3.1; RFC 7523 section 2.2 for {@code private_key_jwt}. */
     private void authenticate(HttpRequest.Builder builder, Map<String, String> body) {
+        if (system.clientAuthMethod() == ClientAuthMethod.PRIVATE_KEY_JWT) {
+            // the audience is the token endpoint URL, also for revocation: servers such as Keycloak compare it exactly
+            String audience = TemplateRenderer.of(system).renderUrl("tokenEndpoint", system.tokenEndpoint()).toString();
+            body.put("client_id", system.clientId());
+            body.put("client_assertion_type", ClientAssertion.TYPE);
+            body.put("client_assertion", ClientAssertion.sign(system.clientId(), audience,
+                    system.clientAssertionKey().orElseThrow(), system.clientAssertionKeyId().orElse(null), clock));
+            return;
+        }
         if (system.clientSecret().isEmpty()) {
             body.put("client_id", system.clientId());
             return;
