@@ -1,9 +1,9 @@
 package dev.conduit.bench;
 
 import dev.conduit.api.Secret;
-import dev.conduit.api.grant.Grant;
 import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.RetryPolicy;
 import dev.conduit.api.system.Scope;
 import dev.conduit.api.token.Subject;
@@ -34,6 +34,10 @@ public final class ConduitSide {
     /** The per-user system served by {@link PerUserBenchGrant}. */
     public static final String USER_SYSTEM = "bench-users";
 
+    private final ConnectedSystemRepository systems;
+    private final TokenStore store;
+    private final GrantRegistry grants;
+    private final HttpTokenEndpointFactory endpoints;
     private final TokenService tokens;
     private final Clock clock;
     /** The caller's string is not the configuration's instance, as in an application. */
@@ -44,14 +48,25 @@ public final class ConduitSide {
     }
 
     public ConduitSide(String tokenUrl, Clock clock, TokenStore store) {
+        this(tokenUrl, clock, store, new InMemoryConnectedSystemRepository(clock));
+    }
+
+    /** Over the given stores (e.g. the JDBC ones), which get both systems registered. */
+    public ConduitSide(String tokenUrl, Clock clock, TokenStore store, ConnectedSystemRepository systems) {
         this.clock = clock;
-        InMemoryConnectedSystemRepository systems = new InMemoryConnectedSystemRepository(clock);
+        this.systems = systems;
+        this.store = store;
         systems.create(system(SYSTEM, ClientCredentialsGrant.TYPE, tokenUrl));
         systems.create(system(USER_SYSTEM, PerUserBenchGrant.TYPE, tokenUrl));
-        GrantRegistry grants = GrantRegistry.of(new ClientCredentialsGrant(), new PerUserBenchGrant());
-        HttpTokenEndpointFactory endpoints = new HttpTokenEndpointFactory(EndpointPolicy.allowingLoopback(List.of()),
-                HttpSettings.DEFAULT, clock);
-        this.tokens = new TokenService(systems, store, grants, endpoints, clock);
+        this.grants = GrantRegistry.of(new ClientCredentialsGrant(), new PerUserBenchGrant());
+        this.endpoints = new HttpTokenEndpointFactory(EndpointPolicy.allowingLoopback(List.of()), HttpSettings.DEFAULT,
+                clock);
+        this.tokens = newTokenService();
+    }
+
+    /** Another token service over the same systems, store and endpoints: its memory starts empty (a cold node). */
+    public TokenService newTokenService() {
+        return new TokenService(systems, store, grants, endpoints, clock);
     }
 
     private static ConnectedSystem system(String name, String grantType, String tokenUrl) {
@@ -90,8 +105,4 @@ public final class ConduitSide {
                 Secret.of("refresh-" + value), Scope.parse("read")));
     }
 
-    /** The grant registered for {@link #USER_SYSTEM}, for stores that need to know it. */
-    static Grant userGrant() {
-        return new PerUserBenchGrant();
-    }
 }

