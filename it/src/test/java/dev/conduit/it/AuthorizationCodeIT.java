@@ -126,7 +126,7 @@ class AuthorizationCodeIT {
                 .isEqualTo(refreshes.get(0).answer("refresh_token").orElseThrow())
                 .isNotEqualTo(refreshes.get(0).form().get("refresh_token"));
         assertThat(KeycloakApi.events("REFRESH_TOKEN_ERROR", RealmClients.WEB_CLIENT))
-                .noneSatisfy(e -> assertThat(e.get("userId").asText()).isEqualTo(userId));
+                .noneSatisfy(e -> assertThat(e.path("userId").asText()).isEqualTo(userId));
     }
 
     @Test

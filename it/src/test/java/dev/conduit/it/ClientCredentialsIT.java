@@ -95,7 +95,7 @@ class ClientCredentialsIT {
     }
 
     @Test
-    void createWhenScopeNotAllowedThenTestAndInvokeReportInvalidScopeWithAHint() throws Exception {
+    void createWhenScopeNotAllowedThenTestReportsInvalidScopeAndInvokeIsRefused() {
         String name = TestSystems.uniqueName("cc-scope");
         created.add(name);
 
@@ -108,11 +108,19 @@ class ClientCredentialsIT {
         assertThat(tokenTest.get("code").asText()).isEqualTo("INVALID_SCOPE");
         assertThat(tokenTest.get("error").asText()).isEqualTo("invalid_scope");
         assertThat(tokenTest.get("hint").asText()).isNotBlank();
+        Response test = admin.test(name);
+        assertThat(test.json().at("/tokenTest/code").asText()).as(test.toString()).isEqualTo("INVALID_SCOPE");
+        assertThat(test.json().at("/tokenTest/error").asText()).isEqualTo("invalid_scope");
+        JsonNode stored = admin.system(name).json();
+        assertThat(stored.get("status").asText()).isEqualTo("ERROR");
+        assertThat(stored.get("errorCode").asText()).isEqualTo("INVALID_SCOPE");
+        assertThat(stored.get("disabledReason").asText()).contains("invalid_scope");
         Response call = admin.invokeGet(name, USERS, Map.of());
-        assertThat(call.status()).as(call.toString()).isEqualTo(400);
+        // the system is disabled by the refusal: the call is not sent, and the problem names the provider's error
+        assertThat(call.status()).as(call.toString()).isEqualTo(503);
         assertThat(call.header("Content-Type")).startsWith("application/problem+json");
-        assertThat(call.json().get("code").asText()).isEqualTo("INVALID_SCOPE");
-        assertThat(call.json().get("error").asText()).isEqualTo("invalid_scope");
+        assertThat(call.json().get("code").asText()).isEqualTo("SYSTEM_DISABLED");
+        assertThat(call.json().get("detail").asText()).contains("invalid_scope");
         assertThat(call.json().get("hint").asText()).isNotBlank();
         assertThat(keycloak.count(e -> e.path().startsWith("/admin/realms/")))
                 .as("no integration call without a token").isZero();
