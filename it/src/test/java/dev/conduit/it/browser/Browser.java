@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -103,10 +102,6 @@ public final class Browser implements AutoCloseable {
     /** The visible text of the page. */
     public String pageText() {
         return driver.findElement(By.tagName("body")).getText();
-    }
-
-    public WebDriver driver() {
-        return driver;
     }
 
     @Override

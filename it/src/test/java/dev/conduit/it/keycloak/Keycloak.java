@@ -1,7 +1,5 @@
 package dev.conduit.it.keycloak;
 
-import java.net.URI;
-
 /**
  * The Keycloak of this test run: started on first use, once per test JVM, and stopped when the JUnit session closes
  * ({@link KeycloakSessionListener}) or, should that not happen, when the JVM exits. The realm is
@@ -80,9 +78,5 @@ public final class Keycloak {
     /** The realm's admin REST API, a resource server for client-credentials tokens with {@code view-users}. */
     public static String adminApi() {
         return server().baseUri() + "/admin/realms/" + REALM;
-    }
-
-    public static URI uri(String url) {
-        return URI.create(url);
     }
 }

@@ -113,10 +113,6 @@ public final class KeycloakServer {
         return URI.create("http://localhost:" + port);
     }
 
-    public int port() {
-        return port;
-    }
-
     public Path logFile() {
         return settings.logFile();
     }

@@ -10,7 +10,6 @@ public final class RealmClients {
     /** Authorization code with PKCE S256, 15 s access tokens, single-use rotating refresh tokens. */
     public static final String WEB_CLIENT = "conduit-web";
     public static final String WEB_SECRET = "conduit-web-secret";
-    public static final int WEB_ACCESS_TOKEN_SECONDS = 15;
 
     /** Standard token exchange (RFC 8693) enabled; its own tokens carry itself as audience. */
     public static final String EXCHANGE_CLIENT = "conduit-exchange";
@@ -22,8 +21,6 @@ public final class RealmClients {
 
     public static final String ALICE = "alice";
     public static final String ALICE_PASSWORD = "alice-kc-pass";
-    public static final String BOB = "bob";
-    public static final String BOB_PASSWORD = "bob-kc-pass";
 
     private RealmClients() {
     }

@@ -108,10 +108,6 @@ public final class RecordingProxy implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    public List<Exchange> exchanges() {
-        return List.copyOf(exchanges);
-    }
-
     public List<Exchange> exchanges(Predicate<Exchange> filter) {
         return exchanges.stream().filter(filter).toList();
     }
