@@ -1,50 +1,350 @@
 package dev.conduit.core.lifecycle;
 
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.api.grant.Grant;
+import dev.conduit.api.grant.GrantRequest;
+import dev.conduit.api.grant.InteractiveGrant;
+import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
+import dev.conduit.api.system.SystemStatus;
+import dev.conduit.api.system.TokenScope;
 import dev.conduit.api.token.Subject;
+import dev.conduit.api.token.TokenKey;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
 import dev.conduit.core.http.TokenEndpointFactory;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Serves access tokens: from memory when fresh, else once per key through the store's exclusive update, refreshing
  * ahead of expiry and retrying with backoff within the system's retry policy.
+ *
+ * <p>The hot path is one map lookup and one clock read: no I/O, no lock. A miss goes single-flight per
+ * {@link TokenKey} in this JVM (callers of one key share one future), then through {@link TokenStore#update}, which is
+ * exclusive across nodes and re-reads the store, since another node may have refreshed meanwhile. The retry loop sits
+ * outside that lock: the lock is held for one token request at most, never across a backoff sleep.
  */
 public final class TokenService {
 
+    private static final Logger LOG = Logger.getLogger(TokenService.class.getName());
+
+    /** Failures that another attempt may cure. */
+    private static final Set<ErrorCode> RETRYABLE = EnumSet.of(ErrorCode.ENDPOINT_UNAVAILABLE, ErrorCode.RATE_LIMITED);
+
+    /** Failures that concern one user, not the system: they never disable it. */
+    private static final Set<ErrorCode> USER_LEVEL = EnumSet.of(ErrorCode.AUTHORIZATION_REQUIRED,
+            ErrorCode.ACCESS_DENIED, ErrorCode.WRONG_SUBJECT, ErrorCode.UNKNOWN_SYSTEM, ErrorCode.SYSTEM_DISABLED);
+
+    private final ConnectedSystemRepository systems;
+    private final TokenStore store;
+    private final GrantRegistry grants;
+    private final TokenEndpointFactory endpoints;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    private final ConcurrentHashMap<TokenKey, CachedToken> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TokenKey, CompletableFuture<CachedToken>> inFlight = new ConcurrentHashMap<>();
+
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
             TokenEndpointFactory endpoints, Clock clock) {
-        throw new UnsupportedOperationException("being written");
+        this(systems, store, grants, endpoints, clock, Sleeper.THREAD);
     }
 
-    /** A valid access token of {@code systemName} for {@code subject}. */
+    public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
+            TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper) {
+        this.systems = Objects.requireNonNull(systems, "systems");
+        this.store = Objects.requireNonNull(store, "store");
+        this.grants = Objects.requireNonNull(grants, "grants");
+        this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    }
+
+    /**
+     * A valid access token of {@code systemName} for {@code subject}: the application for per-app systems, a user for
+     * per-user ones.
+     *
+     * @throws ConduitException {@code AUTHORIZATION_REQUIRED} (the user must open an authorization link),
+     *                          {@code SYSTEM_DISABLED}, {@code WRONG_SUBJECT}, or the token endpoint's failure
+     */
     public AccessToken accessToken(String systemName, Subject subject) {
-        throw new UnsupportedOperationException("being written");
+        TokenKey key = new TokenKey(systemName, subject);
+        CachedToken cached = cache.get(key);
+        if (cached != null && clock.millis() < cached.refreshAtMillis()) {
+            return cached.token();
+        }
+        return obtainShared(key, false);
     }
 
-    /** Forgets {@code rejected} if it is still the current token, so the next call fetches; true if it was current. */
+    /**
+     * Forgets {@code rejected} if it is still the current token, so the next call fetches a new one; true if it was
+     * current. A stored refresh token is kept, so a per-user token is refreshed rather than lost.
+     */
     public boolean invalidate(String systemName, Subject subject, AccessToken rejected) {
-        throw new UnsupportedOperationException("being written");
+        TokenKey key = new TokenKey(systemName, subject);
+        boolean[] wasCurrent = {false};
+        store.update(key, current -> {
+            if (current.isEmpty() || !current.get().accessToken().equals(rejected.value())) {
+                return current;
+            }
+            wasCurrent[0] = true;
+            TokenSet stale = current.get();
+            if (stale.refreshToken() == null) {
+                return Optional.empty();
+            }
+            // keep the refresh token; an expiry of "issued" makes the next call refresh
+            return Optional.of(new TokenSet(stale.accessToken(), stale.tokenType(), stale.issuedAt(), stale.issuedAt(),
+                    stale.refreshToken(), stale.scope()));
+        });
+        cache.computeIfPresent(key, (k, c) -> c.token().value().equals(rejected.value()) ? null : c);
+        return wasCurrent[0];
     }
 
-    /** Obtains a new application token now, ignoring the cache and an ERROR status; success puts the system back to OK. */
+    /**
+     * Obtains a new application token now, ignoring the cache and an {@code ERROR} status; success puts the system
+     * back to {@code OK}. This is the administrator's "test" of a per-app system.
+     */
     public AccessToken test(String systemName) {
-        throw new UnsupportedOperationException("being written");
+        return obtainShared(new TokenKey(systemName, Subject.application()), true);
     }
 
-    /** Stores tokens obtained elsewhere, e.g. by completing an authorization. */
+    /** Puts a system back to {@code OK} so that calls are attempted again. */
+    public void enable(String systemName) {
+        systems.setStatus(systemName, SystemStatus.ok(clock.instant()));
+    }
+
+    /** Stores tokens obtained elsewhere, e.g. by completing an authorization, and serves them from now on. */
     public void accept(String systemName, Subject subject, TokenSet tokens) {
-        throw new UnsupportedOperationException("being written");
+        ConnectedSystem system = system(systemName);
+        requireMatchingSubject(system, grants.get(system.grantType()), subject);
+        TokenKey key = new TokenKey(systemName, subject);
+        store.update(key, current -> Optional.of(tokens));
+        cache.put(key, cacheEntry(system, tokens));
     }
 
     /** Forgets and removes every token of a system (edited or deleted). */
     public void discard(String systemName) {
-        throw new UnsupportedOperationException("being written");
+        cache.keySet().removeIf(key -> key.systemName().equals(systemName));
+        store.removeAll(systemName);
     }
 
     /** Forgets and removes one subject's token. */
     public void discard(String systemName, Subject subject) {
-        throw new UnsupportedOperationException("being written");
+        TokenKey key = new TokenKey(systemName, subject);
+        cache.remove(key);
+        store.remove(key);
+    }
+
+    // ---------------------------------------------------------------------------------------------- slow path
+
+    private AccessToken obtainShared(TokenKey key, boolean forceNew) {
+        ConnectedSystem system = system(key.systemName());
+        Grant grant = grants.get(system.grantType());
+        requireMatchingSubject(system, grant, key.subject());
+        if (!forceNew) {
+            SystemStatus status = systems.status(system.name());
+            if (!status.isOk()) {
+                throw ConduitException.builder(ErrorCode.SYSTEM_DISABLED,
+                        "connected system '" + system.name() + "' is disabled: " + status.reason())
+                        .system(system.name()).build();
+            }
+        }
+        Instant deadline = clock.instant().plus(system.retryPolicy().maxWait());
+        while (true) {
+            CompletableFuture<CachedToken> mine = new CompletableFuture<>();
+            CompletableFuture<CachedToken> running = inFlight.putIfAbsent(key, mine);
+            if (running != null) {
+                CachedToken shared = await(running, deadline, system);
+                if (!forceNew || shared.issuedAfter(deadline.minus(system.retryPolicy().maxWait()))) {
+                    return shared.token();
+                }
+                continue; // a test must see a token requested after it began: join the next flight
+            }
+            try {
+                CachedToken fresh = obtain(system, grant, key, forceNew, deadline);
+                cache.put(key, fresh);
+                mine.complete(fresh);
+                return fresh.token();
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            } finally {
+                inFlight.remove(key, mine);
+            }
+        }
+    }
+
+    /** Waits for another caller's flight, but only until this caller's own deadline. */
+    private CachedToken await(CompletableFuture<CachedToken> running, Instant deadline, ConnectedSystem system) {
+        long waitMillis = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
+        try {
+            return running.get(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConduitException ce) {
+                throw ce;
+            }
+            throw new ConduitException(ErrorCode.INTERNAL_ERROR, "token request failed: " + e.getCause());
+        } catch (TimeoutException e) {
+            throw ConduitException.builder(ErrorCode.ENDPOINT_UNAVAILABLE, "gave up waiting for a token of '"
+                    + system.name() + "' after " + system.retryPolicy().maxWait().toSeconds() + " s")
+                    .system(system.name()).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConduitException(ErrorCode.ENDPOINT_UNAVAILABLE, "interrupted while waiting for a token");
+        }
+    }
+
+    /** The retry loop: each attempt is one exclusive store update holding at most one token request. */
+    private CachedToken obtain(ConnectedSystem system, Grant grant, TokenKey key, boolean forceNew, Instant deadline) {
+        GrantRequest request = new GrantRequest(system, key.subject(), endpoints.forSystem(system), clock);
+        int maxAttempts = system.retryPolicy().maxAttempts();
+        for (int attempt = 1; ; attempt++) {
+            Attempt outcome = new Attempt(forceNew);
+            try {
+                Optional<TokenSet> result = store.update(key, current -> outcome.apply(current, system, grant, request));
+                if (result.isEmpty()) {
+                    throw authorizationRequired(system, outcome.invalidGrant
+                            ? "the refresh token was refused (invalid_grant): the user must authorize again"
+                            : "the user has not authorized '" + system.name() + "' yet");
+                }
+                if (outcome.requested && !systems.status(system.name()).isOk()) {
+                    systems.setStatus(system.name(), SystemStatus.ok(clock.instant()));
+                }
+                return cacheEntry(system, result.get());
+            } catch (ConduitException e) {
+                ConduitException failure = e.forSystem(system.name());
+                if (USER_LEVEL.contains(failure.code()) || (failure.code() == ErrorCode.INVALID_GRANT
+                        && grant.tokenScope() == TokenScope.PER_USER)) {
+                    throw failure;
+                }
+                Duration wait = Backoff.after(attempt, failure.retryAfter().orElse(null));
+                boolean retry = RETRYABLE.contains(failure.code()) && attempt < maxAttempts
+                        && clock.instant().plus(wait).isBefore(deadline);
+                if (!retry) {
+                    disable(system, failure, attempt);
+                    throw failure;
+                }
+                int failed = attempt;
+                LOG.log(Level.FINE, () -> "token request " + failed + " for " + system.name() + " failed ("
+                        + failure.code() + "); retrying in " + wait.toMillis() + " ms");
+                sleep(wait);
+            }
+        }
+    }
+
+    private void disable(ConnectedSystem system, ConduitException failure, int attempts) {
+        String reason = failure.getMessage() + (RETRYABLE.contains(failure.code())
+                ? " (gave up after " + attempts + (attempts == 1 ? " attempt)" : " attempts)") : "");
+        systems.setStatus(system.name(), SystemStatus.error(failure.code(), reason, clock.instant()));
+        cache.keySet().removeIf(k -> k.systemName().equals(system.name()));
+        LOG.warning(() -> "connected system '" + system.name() + "' disabled: " + reason + ". " + failure.hint());
+    }
+
+    private void sleep(Duration wait) {
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConduitException(ErrorCode.ENDPOINT_UNAVAILABLE, "interrupted while waiting to retry");
+        }
+    }
+
+    /** One attempt's decision, made while holding the key: reuse, refresh, acquire, or give up on the user. */
+    private final class Attempt {
+        private final boolean forceNew;
+        boolean requested;
+        boolean invalidGrant;
+
+        Attempt(boolean forceNew) {
+            this.forceNew = forceNew;
+        }
+
+        Optional<TokenSet> apply(Optional<TokenSet> current, ConnectedSystem system, Grant grant, GrantRequest request) {
+            if (!forceNew && current.isPresent() && isFresh(system, current.get())) {
+                return current; // another caller or node refreshed while we waited for the key
+            }
+            Optional<dev.conduit.api.Secret> refreshToken = current.flatMap(TokenSet::refreshTokenIfAny);
+            requested = true;
+            if (refreshToken.isPresent() && grant.supportsRefresh()) {
+                try {
+                    TokenSet refreshed = grant.refresh(request, refreshToken.get());
+                    // a response without a refresh token keeps the old one (RFC 6749 section 6)
+                    return Optional.of(refreshed.refreshToken() == null
+                            ? refreshed.withRefreshToken(refreshToken.get()) : refreshed);
+                } catch (ConduitException e) {
+                    if (e.code() != ErrorCode.INVALID_GRANT) {
+                        throw e;
+                    }
+                    invalidGrant = true;
+                    return Optional.empty(); // delete the user's tokens in the same transaction
+                }
+            }
+            if (grant instanceof InteractiveGrant) {
+                requested = false;
+                return Optional.empty(); // nothing to refresh with: only the user can authorize
+            }
+            return Optional.of(grant.acquire(request));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private ConnectedSystem system(String name) {
+        return systems.find(name).orElseThrow(() -> new ConduitException(ErrorCode.UNKNOWN_SYSTEM,
+                "no connected system named '" + name + "'"));
+    }
+
+    private static void requireMatchingSubject(ConnectedSystem system, Grant grant, Subject subject) {
+        boolean perUser = grant.tokenScope() == TokenScope.PER_USER;
+        if (perUser != subject.isUser()) {
+            throw ConduitException.builder(ErrorCode.WRONG_SUBJECT, "connected system '" + system.name() + "' issues "
+                    + (perUser ? "per-user tokens: ask for a user's token" : "one token for the application: ask for"
+                            + " the application's token")).system(system.name()).build();
+        }
+    }
+
+    private ConduitException authorizationRequired(ConnectedSystem system, String message) {
+        return ConduitException.builder(ErrorCode.AUTHORIZATION_REQUIRED, message).system(system.name()).build();
+    }
+
+    private boolean isFresh(ConnectedSystem system, TokenSet tokens) {
+        return clock.instant().isBefore(refreshAt(system, tokens));
+    }
+
+    /** Expiry minus {@code min(refreshAhead, lifetime / 2)}, so a short-lived token cannot refresh in a loop. */
+    static Instant refreshAt(ConnectedSystem system, TokenSet tokens) {
+        Duration lifetime = Duration.between(tokens.issuedAt(), tokens.expiresAt());
+        Duration lead = lifetime.isNegative() ? Duration.ZERO : lifetime.dividedBy(2);
+        if (system.refreshAhead().compareTo(lead) < 0) {
+            lead = system.refreshAhead();
+        }
+        return tokens.expiresAt().minus(lead);
+    }
+
+    private CachedToken cacheEntry(ConnectedSystem system, TokenSet tokens) {
+        AccessToken token = new AccessToken(tokens.accessToken(), tokens.tokenType(), tokens.expiresAt(),
+                tokens.scope());
+        return new CachedToken(token, refreshAt(system, tokens).toEpochMilli(), tokens.issuedAt());
+    }
+
+    /** What the hot path reads: the token and the instant (epoch millis) from which it must be refreshed. */
+    private record CachedToken(AccessToken token, long refreshAtMillis, Instant issuedAt) {
+        boolean issuedAfter(Instant instant) {
+            return !issuedAt.isBefore(instant);
+        }
     }
 }

@@ -1,0 +1,143 @@
+package dev.conduit.core.integration;
+
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.api.system.ConnectedSystemRepository;
+import dev.conduit.api.token.Subject;
+import dev.conduit.core.http.EndpointPolicy;
+import dev.conduit.core.http.HttpSettings;
+import dev.conduit.core.http.TemplateRenderer;
+import dev.conduit.core.lifecycle.AccessToken;
+import dev.conduit.core.lifecycle.TokenService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
+
+/**
+ * Sends integration calls to a connected system's resource server with its access token injected.
+ *
+ * <p>When the answer has one of the system's "token rejected" statuses (default 401, 403, 404), the token is renewed
+ * and the call retried exactly once: with a new token if the one used was still current, or with the token that
+ * already replaced it (no token request) if another call renewed it meanwhile. A second rejection is returned as it is.
+ */
+public final class IntegrationClient {
+
+    /** Resource-server answers larger than this are refused rather than buffered. */
+    public static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+    private final ConnectedSystemRepository systems;
+    private final TokenService tokens;
+    private final EndpointPolicy policy;
+    private final HttpSettings settings;
+    private final HttpClient http;
+
+    public IntegrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
+            HttpSettings settings) {
+        this.systems = Objects.requireNonNull(systems, "systems");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.http = settings.newHttpClient();
+    }
+
+    /** Sends {@code request} to {@code systemName}'s resource server as {@code subject}. */
+    public IntegrationResponse invoke(String systemName, Subject subject, IntegrationRequest request) {
+        ConnectedSystem system = systems.find(systemName).orElseThrow(() -> new ConduitException(
+                ErrorCode.UNKNOWN_SYSTEM, "no connected system named '" + systemName + "'"));
+        URI target = target(system, request);
+        AccessToken token = tokens.accessToken(systemName, subject);
+        IntegrationResponse first = send(system, target, request, token, false);
+        if (!system.tokenRejectedStatuses().contains(first.status())) {
+            return first;
+        }
+        // renew only if the rejected token is still current; otherwise another call renewed it already
+        tokens.invalidate(systemName, subject, token);
+        AccessToken renewed = tokens.accessToken(systemName, subject);
+        return send(system, target, request, renewed, true);
+    }
+
+    private URI target(ConnectedSystem system, IntegrationRequest request) {
+        String base = system.integrationBaseUrl().orElseThrow(() -> ConduitException.invalidField(
+                "integrationBaseUrl", "connected system '" + system.name() + "' has no integration base URL"));
+        URI baseUri = TemplateRenderer.of(system).renderUrl("integrationBaseUrl", base);
+        String prefix = baseUri.toString().endsWith("/") ? baseUri.toString() : baseUri + "/";
+        StringBuilder url = new StringBuilder(prefix).append(encodePath(request.path()));
+        if (!request.query().isEmpty()) {
+            StringJoiner query = new StringJoiner("&", baseUri.getRawQuery() == null ? "?" : "&", "");
+            request.query().forEach((name, values) -> values.forEach(value -> query.add(
+                    URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8))));
+            url.append(query);
+        }
+        URI uri = URI.create(url.toString());
+        policy.check("integrationBaseUrl", uri);
+        return uri;
+    }
+
+    /** Encodes each path segment, keeping the slashes between them. */
+    private static String encodePath(String path) {
+        StringJoiner out = new StringJoiner("/");
+        for (String segment : path.split("/", -1)) {
+            out.add(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return out.toString();
+    }
+
+    private IntegrationResponse send(ConnectedSystem system, URI target, IntegrationRequest request, AccessToken token,
+            boolean renewed) {
+        HttpRequest.BodyPublisher body = request.body() == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(request.body());
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(settings.readTimeout())
+                .method(request.method(), body);
+        request.headers().forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
+        builder.setHeader("Authorization", token.authorizationHeader());
+        try {
+            HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+                if (bytes.length > MAX_RESPONSE_BYTES) {
+                    throw ConduitException.builder(ErrorCode.INTEGRATION_CALL_FAILED, "the resource server of '"
+                            + system.name() + "' answered with more than " + MAX_RESPONSE_BYTES + " bytes")
+                            .system(system.name()).build();
+                }
+                return new IntegrationResponse(response.statusCode(), withoutHopHeaders(response.headers().map()),
+                        bytes, renewed);
+            }
+        } catch (HttpTimeoutException e) {
+            throw failure(system, "timed out after " + settings.readTimeout().toMillis() + " ms", e);
+        } catch (IOException e) {
+            throw failure(system, e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure(system, "interrupted", e);
+        }
+    }
+
+    private static Map<String, List<String>> withoutHopHeaders(Map<String, List<String>> headers) {
+        java.util.Map<String, List<String>> kept = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.forEach((name, values) -> {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (!lower.equals(":status") && !lower.equals("connection") && !lower.equals("transfer-encoding")
+                    && !lower.equals("content-length") && !lower.equals("keep-alive")) {
+                kept.put(name, values);
+            }
+        });
+        return kept;
+    }
+
+    private static ConduitException failure(ConnectedSystem system, String what, Exception cause) {
+        return ConduitException.builder(ErrorCode.INTEGRATION_CALL_FAILED,
+                "the resource server of '" + system.name() + "' could not be reached: " + what)
+                .system(system.name()).cause(cause).build();
+    }
+}
