@@ -128,6 +128,11 @@ public final class JsonFields {
         return map;
     }
 
+    /** The object itself. */
+    public JsonObject json() {
+        return json;
+    }
+
     /** The member names, in document order. */
     public Set<String> names() {
         return json.keySet();

@@ -115,7 +115,7 @@ public final class SystemAdministration {
     /** Puts a disabled system back to {@code OK}; the next token request tries the provider again. */
     public ConnectedSystem enable(String name) {
         ConnectedSystem system = get(name);
-        systems.setStatus(name, SystemStatus.ok(clock.instant()));
+        tokens.enable(name);
         return system;
     }
 

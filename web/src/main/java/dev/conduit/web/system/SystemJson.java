@@ -42,7 +42,7 @@ public final class SystemJson {
 
     /** Members only a read shows; ignored on input. */
     static final Set<String> READ_ONLY = Set.of("clientSecretSet", "tokenScope", "redirectUri", "status",
-            "disabledReason", "hint", "errorCode", "statusSince", "tokenTest");
+            "disabledReason", "hint", "errorCode", "statusSince", "tokenTest", "clientSecretRequired");
 
     private static final Set<String> ALL;
 
@@ -139,11 +139,11 @@ public final class SystemJson {
     }
 
     /**
-     * The configuration as it goes into an export package: no secret, no version, and no trace of whether a secret is
-     * set (the customization file lists what each target environment must supply).
+     * The configuration as it goes into an export package: no secret and no version; {@code clientSecretRequired} says
+     * that the target environment must supply a client secret in the customization file.
      */
     public static JsonObject writeForExport(ConnectedSystem s) {
-        return writeConfiguration(s).build();
+        return writeConfiguration(s).add("clientSecretRequired", s.clientSecret().isPresent()).build();
     }
 
     private static JsonObjectBuilder writeConfiguration(ConnectedSystem s) {
