@@ -15,7 +15,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -57,8 +56,8 @@ public final class RequestBodies {
             throw ConduitException.builder(ErrorCode.INVALID_REQUEST,
                     "body: is not valid JSON" + at(e.getLocation())).field("body").build();
         } catch (JsonException e) {
-            if (e.getCause() instanceof TooLargeException tooLarge) {
-                throw tooLarge(tooLarge);
+            if (e.getCause() instanceof TooLargeException) {
+                throw tooLarge();
             }
             // an empty body, or bytes that are not UTF-8
             if (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("empty")) {
@@ -66,13 +65,6 @@ public final class RequestBodies {
             }
             throw ConduitException.builder(ErrorCode.INVALID_REQUEST, "body: is not valid UTF-8 JSON")
                     .field("body").build();
-        } catch (TooLargeException e) {
-            throw tooLarge(e);
-        } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof TooLargeException tooLarge) {
-                throw tooLarge(tooLarge);
-            }
-            throw ConduitException.builder(ErrorCode.INVALID_REQUEST, "body: could not be read").field("body").build();
         }
     }
 
@@ -81,10 +73,6 @@ public final class RequestBodies {
         return new ProblemException(Problem.of(ErrorCode.INVALID_REQUEST,
                 "body: is larger than the limit of " + maxBytes + " bytes").withStatus(413).withField("body")
                 .withHint("Send a smaller request: split an import into several, or raise conduit.api.max-request-bytes."));
-    }
-
-    private ProblemException tooLarge(TooLargeException e) {
-        return tooLarge();
     }
 
     private static ConduitException empty() {

@@ -22,7 +22,8 @@ public class ContainerProblemServlet extends HttpServlet {
         Object code = request.getAttribute("jakarta.servlet.error.status_code");
         int status = code instanceof Integer i ? i : "/unauthenticated".equals(request.getPathInfo()) ? 401 : 403;
         Problem problem = status == 401
-                ? Problem.of(ErrorCode.FORBIDDEN, "This operation needs a Conduit login.").withStatus(401)
+                ? Problem.of(ErrorCode.FORBIDDEN, "This operation needs a Conduit login.")
+                        .withStatus(401).withTitle("Login required")
                         .withHint("Send HTTP Basic credentials of a Conduit user (see the README's demo users).")
                 : Problem.of(ErrorCode.FORBIDDEN,
                         "Your Conduit login lacks the role this operation needs (conduit-admin for administration).");

@@ -25,6 +25,7 @@ public final class Problem {
     private static final String TYPE_PREFIX = "urn:conduit:problem:";
 
     private final int status;
+    private final String title;
     private final ErrorCode code;
     private final String detail;
     private final String hint;
@@ -32,9 +33,10 @@ public final class Problem {
     private final OAuthError oauthError;
     private final Map<String, JsonValue> extensions;
 
-    private Problem(int status, ErrorCode code, String detail, String hint, String field, OAuthError oauthError,
-            Map<String, JsonValue> extensions) {
+    private Problem(int status, String title, ErrorCode code, String detail, String hint, String field,
+            OAuthError oauthError, Map<String, JsonValue> extensions) {
         this.status = status;
+        this.title = title == null ? title(code) : title;
         this.code = Objects.requireNonNull(code, "code");
         this.detail = Objects.requireNonNull(detail, "detail");
         this.hint = hint;
@@ -45,36 +47,45 @@ public final class Problem {
 
     /** A problem with the code's own status and hint. */
     public static Problem of(ErrorCode code, String detail) {
-        return new Problem(HttpStatuses.of(code), code, detail, code.hint(), null, null, Map.of());
+        return new Problem(HttpStatuses.of(code), null, code, detail, code.hint(), null, null, Map.of());
     }
 
     /** The problem a {@link ConduitException} stands for: its code, message, field and provider error. */
     public static Problem of(ConduitException e) {
-        return new Problem(HttpStatuses.of(e.code()), e.code(), e.getMessage(), e.hint(), e.field().orElse(null),
-                e.oauthError().orElse(null), Map.of());
+        return new Problem(HttpStatuses.of(e.code()), null, e.code(), e.getMessage(), e.hint(),
+                e.field().orElse(null), e.oauthError().orElse(null), Map.of());
     }
 
     public Problem withStatus(int newStatus) {
-        return new Problem(newStatus, code, detail, hint, field, oauthError, extensions);
+        return new Problem(newStatus, title, code, detail, hint, field, oauthError, extensions);
     }
 
     public Problem withField(String newField) {
-        return new Problem(status, code, detail, hint, newField, oauthError, extensions);
+        return new Problem(status, title, code, detail, hint, newField, oauthError, extensions);
     }
 
     public Problem withHint(String newHint) {
-        return new Problem(status, code, detail, newHint, field, oauthError, extensions);
+        return new Problem(status, title, code, detail, newHint, field, oauthError, extensions);
+    }
+
+    /** A copy with another title, where the code's own would mislead (e.g. a 401 that is not "Forbidden"). */
+    public Problem withTitle(String newTitle) {
+        return new Problem(status, newTitle, code, detail, hint, field, oauthError, extensions);
     }
 
     /** A copy with one more extension member; the standard and Conduit members cannot be replaced. */
     public Problem with(String member, JsonValue value) {
         Map<String, JsonValue> more = new LinkedHashMap<>(extensions);
         more.put(member, value);
-        return new Problem(status, code, detail, hint, field, oauthError, more);
+        return new Problem(status, title, code, detail, hint, field, oauthError, more);
     }
 
     public int status() {
         return status;
+    }
+
+    public String title() {
+        return title;
     }
 
     public ErrorCode code() {
@@ -102,7 +113,7 @@ public final class Problem {
         JsonObjectBuilder json = Json.createObjectBuilder();
         extensions.forEach(json::add);
         json.add("type", TYPE_PREFIX + code.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-                .add("title", title(code))
+                .add("title", title)
                 .add("status", status)
                 .add("detail", detail)
                 .add("code", code.name());

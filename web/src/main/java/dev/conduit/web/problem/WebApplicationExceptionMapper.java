@@ -26,7 +26,8 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
 
     static Problem problemFor(int status) {
         return switch (status) {
-            case 401 -> Problem.of(ErrorCode.FORBIDDEN, "Log in to Conduit to use this operation.").withStatus(401);
+            case 401 -> Problem.of(ErrorCode.FORBIDDEN, "Log in to Conduit to use this operation.")
+                        .withStatus(401).withTitle("Login required");
             case 403 -> Problem.of(ErrorCode.FORBIDDEN,
                     "Your Conduit login lacks the role this operation needs (conduit-admin for administration).");
             case 404 -> Problem.of(ErrorCode.INVALID_REQUEST, "There is no such resource.").withStatus(404)
