@@ -14,9 +14,10 @@ import java.util.Objects;
  */
 public record HttpSettings(Duration connectTimeout, Duration readTimeout) {
 
-    public static final HttpSettings DEFAULT = new HttpSettings(Duration.ofSeconds(5), Duration.ofSeconds(10));
-
+    /** Declared before {@link #DEFAULT}, whose construction reads it. */
     private static final Duration MAX = Duration.ofMinutes(5);
+
+    public static final HttpSettings DEFAULT = new HttpSettings(Duration.ofSeconds(5), Duration.ofSeconds(10));
 
     public HttpSettings {
         positive("connectTimeout", connectTimeout);

@@ -68,22 +68,27 @@ public record RecordedRequest(String method, String path, String query, Map<Stri
 
     /**
      * The client credentials of an {@code Authorization: Basic} header, decoded as RFC 6749 section 2.3.1 says a server
-     * does: base64, split at the first ':', then form-url-decode both parts.
+     * does: base64, split at the first ':', then form-url-decode both parts. Empty when absent or undecodable.
      */
     public Optional<BasicCredentials> basicCredentials() {
         Optional<String> header = header("Authorization");
         if (header.isEmpty() || !header.get().regionMatches(true, 0, "Basic ", 0, 6)) {
             return Optional.empty();
         }
-        String decoded = new String(Base64.getDecoder().decode(header.get().substring(6).strip()),
-                StandardCharsets.UTF_8);
-        int colon = decoded.indexOf(':');
-        if (colon < 0) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.get().substring(6).strip()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                return Optional.empty();
+            }
+            return Optional.of(new BasicCredentials(
+                    URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+                    URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            // not base64, or not form-urlencoded: a server refuses such credentials
             return Optional.empty();
         }
-        return Optional.of(new BasicCredentials(
-                URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-                URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)));
     }
 
     /** Client id and secret as a server decoded them from HTTP Basic. */

@@ -129,13 +129,18 @@ public record ScriptedResponse(int status, Map<String, List<String>> headers, by
         return body(200, "application/json", bytes);
     }
 
-    /** A JSON file from the test class path under {@code /fixtures/}, e.g. {@code fixture(200, "token-ok.json")}. */
+    /**
+     * A file from the test class path under {@code /fixtures/}, e.g. {@code fixture(200, "token-ok.json")}; the content
+     * type follows the extension ({@code .json}, {@code .html}, else text).
+     */
     public static ScriptedResponse fixture(int status, String name) {
         try (InputStream in = ScriptedResponse.class.getResourceAsStream("/fixtures/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture /fixtures/" + name + " on the test class path");
             }
-            return body(status, "application/json", in.readAllBytes());
+            String type = name.endsWith(".html") ? "text/html; charset=utf-8"
+                    : name.endsWith(".json") ? "application/json" : "text/plain; charset=utf-8";
+            return body(status, type, in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

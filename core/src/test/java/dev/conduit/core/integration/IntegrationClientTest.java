@@ -1,0 +1,150 @@
+package dev.conduit.core.integration;
+
+import static dev.conduit.core.testing.ScriptedResponse.json;
+import static dev.conduit.core.testing.ScriptedResponse.okToken;
+import static dev.conduit.core.testing.ScriptedResponse.status;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.api.token.Subject;
+import dev.conduit.core.http.HttpTokenEndpointFactory;
+import dev.conduit.core.lifecycle.AccessToken;
+import dev.conduit.core.lifecycle.GrantRegistry;
+import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.store.InMemoryConnectedSystemRepository;
+import dev.conduit.core.store.InMemoryTokenStore;
+import dev.conduit.core.testing.HostileTokenServer;
+import dev.conduit.core.testing.MutableClock;
+import dev.conduit.core.testing.RecordedRequest;
+import dev.conduit.core.testing.TestSystems;
+import dev.conduit.grant.clientcredentials.ClientCredentialsGrant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The "token rejected" rule: renew and retry exactly once, and only renew a token that is still current. */
+class IntegrationClientTest {
+
+    private static final String NAME = TestSystems.SYSTEM_NAME;
+    private static final Subject APP = Subject.application();
+    private static final String ORDERS = "/api/orders/42";
+
+    private final MutableClock clock = MutableClock.startingAt("2026-01-01T00:00:00Z");
+    private HostileTokenServer server;
+    private TokenService tokens;
+    private IntegrationClient client;
+
+    @BeforeEach
+    void setUp() {
+        server = HostileTokenServer.start();
+        InMemoryConnectedSystemRepository systems = new InMemoryConnectedSystemRepository(clock);
+        systems.create(TestSystems.clientCredentials(server).build());
+        tokens = new TokenService(systems, new InMemoryTokenStore(), GrantRegistry.of(new ClientCredentialsGrant()),
+                new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.fastSettings(), clock), clock);
+        client = new IntegrationClient(systems, tokens, TestSystems.loopbackPolicy(), TestSystems.fastSettings());
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    private static String bearer(RecordedRequest request) {
+        return request.header("Authorization").orElse("");
+    }
+
+    @Test
+    void invokeWhenAcceptedThenTokenInjectedAndNoRetry() {
+        server.enqueue(okToken("tok-1", 3600));
+        server.path(ORDERS).enqueue(json(200, "{\"id\":42}"));
+
+        IntegrationResponse response = client.invoke(NAME, APP, new IntegrationRequest("GET", "orders/42",
+                Map.of("expand", List.of("lines")), Map.of("Accept", List.of("application/json")), null));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.bodyText()).isEqualTo("{\"id\":42}");
+        assertThat(response.tokenRenewed()).isFalse();
+        RecordedRequest call = server.requests(ORDERS).get(0);
+        assertThat(bearer(call)).isEqualTo("Bearer tok-1");
+        assertThat(call.queryParameter("expand")).contains("lines");
+        assertThat(server.requestCount("/token")).isEqualTo(1);
+    }
+
+    @Test
+    void invokeWhen401ThenOneRefetchAndOneRetry() {
+        server.enqueue(okToken("revoked-early", 3600), okToken("fresh", 3600));
+        server.path(ORDERS).enqueue(status(401), json(200, "{}"));
+
+        IntegrationResponse response = client.invoke(NAME, APP, IntegrationRequest.get("orders/42"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.tokenRenewed()).isTrue();
+        assertThat(server.requestCount("/token")).isEqualTo(2);
+        assertThat(server.requests(ORDERS)).extracting(IntegrationClientTest::bearer)
+                .containsExactly("Bearer revoked-early", "Bearer fresh");
+    }
+
+    @Test
+    void invokeWhenRetryAlsoRejectedThenNoLoop() {
+        server.setDefault(okToken("always-rejected", 3600));
+        server.path(ORDERS).setDefault(status(403));
+
+        IntegrationResponse response = client.invoke(NAME, APP, IntegrationRequest.get("orders/42"));
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(server.requestCount(ORDERS)).isEqualTo(2);
+        assertThat(server.requestCount("/token")).isEqualTo(2);
+    }
+
+    @Test
+    void invokeWhen401ForAlreadyReplacedTokenThenNoSecondTokenRequest() {
+        server.enqueue(okToken("replaced", 3600), okToken("current", 3600));
+        AccessToken first = tokens.accessToken(NAME, APP);
+        AtomicBoolean renewedElsewhere = new AtomicBoolean();
+        // while this call is in flight, another call renews the token; then the server rejects the old one
+        server.path(ORDERS).handle(request -> {
+            if (renewedElsewhere.compareAndSet(false, true)) {
+                tokens.invalidate(NAME, APP, first);
+                tokens.accessToken(NAME, APP);
+                return status(401);
+            }
+            return json(200, "{}");
+        });
+
+        IntegrationResponse response = client.invoke(NAME, APP, IntegrationRequest.get("orders/42"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(server.requestCount("/token")).isEqualTo(2); // "replaced", then "current" by the other call only
+        assertThat(server.requests(ORDERS)).extracting(IntegrationClientTest::bearer)
+                .containsExactly("Bearer replaced", "Bearer current");
+    }
+
+    @Test
+    void invokeWhenStatusNotConfiguredAsRejectionThenReturnedAsIs() {
+        server.enqueue(okToken("tok", 3600));
+        server.path(ORDERS).enqueue(status(500));
+
+        IntegrationResponse response = client.invoke(NAME, APP, IntegrationRequest.get("orders/42"));
+
+        assertThat(response.status()).isEqualTo(500);
+        assertThat(server.requestCount(ORDERS)).isEqualTo(1);
+        assertThat(server.requestCount("/token")).isEqualTo(1);
+    }
+
+    @Test
+    void requestWhenPathClimbsOutThenInvalidRequest() {
+        assertThatThrownBy(() -> IntegrationRequest.get("orders/../../admin"))
+                .isInstanceOfSatisfying(ConduitException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                    assertThat(e.field()).contains("path");
+                });
+        assertThatThrownBy(() -> new IntegrationRequest("GET", "x", Map.of(),
+                Map.of("Authorization", List.of("Bearer stolen")), null))
+                .isInstanceOfSatisfying(ConduitException.class, e -> assertThat(e.field()).contains("headers"));
+    }
+}
