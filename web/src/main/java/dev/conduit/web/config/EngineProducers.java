@@ -1,13 +1,12 @@
 package dev.conduit.web.config;
 
-import dev.conduit.api.ConduitException;
-import dev.conduit.api.ErrorCode;
 import dev.conduit.api.grant.PendingAuthorizationStore;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.token.TokenStore;
 import dev.conduit.core.http.EndpointPolicy;
 import dev.conduit.core.http.HostResolver;
 import dev.conduit.core.http.HttpSettings;
+import dev.conduit.core.http.HttpTokenEndpointFactory;
 import dev.conduit.core.http.TokenEndpointFactory;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
@@ -108,10 +107,8 @@ public class EngineProducers {
 
     @Produces
     @Singleton
-    TokenEndpointFactory tokenEndpoints() {
-        return system -> {
-            throw new ConduitException(ErrorCode.ENDPOINT_UNAVAILABLE, "no token endpoint client in this build");
-        };
+    TokenEndpointFactory tokenEndpoints(EndpointPolicy policy, HttpSettings http, Clock clock) {
+        return new HttpTokenEndpointFactory(policy, http, clock);
     }
 
     @Produces
