@@ -51,7 +51,7 @@ public class OAuthCallbackServlet extends HttpServlet {
             status = HttpServletResponse.SC_OK;
         } catch (ConduitException e) {
             // the message never holds the code or a token; the query string (which holds the code) is not logged
-            LOG.log(Level.INFO, "authorization callback refused: {0}", e);
+            LOG.log(Level.INFO, "authorization callback refused: {0}", e.toString());
             page = CallbackPage.failed(e, origin);
             status = HttpStatuses.of(e.code());
         } catch (RuntimeException e) {

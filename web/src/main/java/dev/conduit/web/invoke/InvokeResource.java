@@ -94,7 +94,7 @@ public class InvokeResource {
         try {
             problem = problem.with("authorizationLink", links.createJson(name, user, uri.getRequestUri()));
         } catch (ConduitException linkFailure) {
-            LOG.log(Level.WARNING, "no authorization link for {0}: {1}", new Object[] {name, linkFailure});
+            LOG.log(Level.WARNING, "no authorization link for {0}: {1}", new Object[] {name, linkFailure.toString()});
         }
         return new ProblemException(problem);
     }

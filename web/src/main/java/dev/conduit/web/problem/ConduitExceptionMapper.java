@@ -17,7 +17,7 @@ public class ConduitExceptionMapper implements ExceptionMapper<ConduitException>
     public Response toResponse(ConduitException e) {
         Problem problem = Problem.of(e);
         // messages of ConduitException never hold secrets or tokens, so they may be logged
-        LOG.log(problem.status() >= 500 ? Level.WARNING : Level.FINE, "{0}", e);
+        LOG.log(problem.status() >= 500 ? Level.WARNING : Level.FINE, "{0}", e.toString());
         Response response = ProblemResponses.of(problem);
         if (e.retryAfter().isPresent()) {
             return Response.fromResponse(response)
