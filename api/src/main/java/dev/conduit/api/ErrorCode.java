@@ -27,6 +27,7 @@ public enum ErrorCode {
     INVALID_SCOPE(400, "Request only scopes the provider allows for this client, or allow them at the provider."),
     INVALID_GRANT(401, "The grant or refresh token is no longer valid: the user must authorize again."),
     TOKEN_ENDPOINT_ERROR(502, "The provider answered with an OAuth error: see its description and correct the connected system."),
+    DISCOVERY_FAILED(502, "The issuer's metadata could not be read: check the issuer URL, or enter the endpoints by hand."),
     SYSTEM_DISABLED(503, "The connected system is disabled after repeated failures: correct it, then test or enable it."),
 
     // authorization code
@@ -37,7 +38,7 @@ public enum ErrorCode {
     STATE_EXPIRED(400, "The authorization link expired before it was completed: open a new one."),
     STATE_USER_MISMATCH(403, "This authorization link belongs to another user: each user opens a link of their own."),
     STATE_REPLAYED(400, "This authorization was already completed: open a new link if it is needed again."),
-    ISSUER_MISMATCH(400, "The callback came from another issuer than the one asked: check the issuer and authorization endpoint."),
+    ISSUER_MISMATCH(400, "The issuer does not match the configured one exactly (scheme, host, path, trailing slash): check the system's issuer URL."),
     ISSUER_MISSING(400, "The provider advertises the iss parameter but sent none: start again from a new authorization link."),
     INVALID_CALLBACK(400, "The callback is malformed: start again from a new authorization link."),
     AUTHORIZATION_ERROR(400, "The provider refused the authorization request: check the authorization endpoint, the scope and the redirect URI registered at the provider."),

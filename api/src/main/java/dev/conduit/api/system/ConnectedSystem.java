@@ -337,6 +337,18 @@ public final class ConnectedSystem {
         public Builder refreshAhead(Duration v) { refreshAhead = v; return this; }
         public Builder version(long v) { version = v; return this; }
 
+        /**
+         * Fills each endpoint not set yet, e.g. from the authorization server's metadata; endpoints an administrator
+         * entered win.
+         */
+        public Builder endpointDefaults(String token, String authorization, String revocation, String introspection) {
+            tokenEndpoint = tokenEndpoint != null ? tokenEndpoint : blankToNull(token);
+            authorizationEndpoint = authorizationEndpoint != null ? authorizationEndpoint : blankToNull(authorization);
+            revocationEndpoint = revocationEndpoint != null ? revocationEndpoint : blankToNull(revocation);
+            introspectionEndpoint = introspectionEndpoint != null ? introspectionEndpoint : blankToNull(introspection);
+            return this;
+        }
+
         public Builder variable(Variable v) {
             variables.put(v.name(), v);
             return this;
@@ -440,16 +452,22 @@ public final class ConnectedSystem {
         }
 
         private void validateTemplates() {
-            check("tokenEndpoint", tokenEndpoint);
-            check("integrationBaseUrl", integrationBaseUrl);
-            extraQueryParameters.forEach((k, v) -> check("extraQueryParameters." + k, v));
-            extraFormParameters.forEach((k, v) -> check("extraFormParameters." + k, v));
-            extraHeaders.forEach((k, v) -> check("extraHeaders." + k, v));
+            check("tokenEndpoint", tokenEndpoint, true);
+            check("integrationBaseUrl", integrationBaseUrl, true);
+            extraQueryParameters.forEach((k, v) -> check("extraQueryParameters." + k, v, true));
+            extraFormParameters.forEach((k, v) -> check("extraFormParameters." + k, v, false));
+            extraHeaders.forEach((k, v) -> check("extraHeaders." + k, v, false));
         }
 
-        private void check(String field, String template) {
+        private void check(String field, String template, boolean inUrl) {
             for (String ref : Templates.references(template)) {
-                if (!variables.containsKey(ref)) {
+                Variable variable = variables.get(ref);
+                if (variable != null && variable.secret() && inUrl) {
+                    // URLs end up in access logs and HTTP client traces; secrets travel in headers or bodies only
+                    throw ConduitException.invalidField(field, "uses the secret variable ${" + ref
+                            + "} in a URL, where access logs would keep it; send it in a header or form parameter");
+                }
+                if (variable == null) {
                     throw ConduitException.builder(dev.conduit.api.ErrorCode.UNKNOWN_VARIABLE,
                             field + ": refers to ${" + ref + "}, which is not a variable of this system"
                                     + (variables.isEmpty() ? "" : " (defined: " + String.join(", ", variables.keySet()) + ")"))

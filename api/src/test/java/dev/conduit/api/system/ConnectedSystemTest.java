@@ -119,10 +119,21 @@ class ConnectedSystemTest {
                 .tokenEndpoint("https://${subdomain}.idp.example.com/token")
                 .integrationBaseUrl("https://${subdomain}.api.example.com/v1")
                 .extraHeader("X-Api-Key", "${apiKey}")
+                .extraFormParameter("api_key", "${apiKey}")
                 .extraQueryParameter("tenant", "${subdomain}")
                 .build();
 
         assertThat(system.variables()).containsKeys("subdomain", "apiKey");
+    }
+
+    @Test
+    void templateWhenSecretVariableInUrlThenRefused() {
+        assertThatThrownBy(() -> valid().variable(Variable.secret("apiKey", Secret.of("k-123")))
+                .extraQueryParameter("key", "${apiKey}").build())
+                .isInstanceOfSatisfying(ConduitException.class, e -> {
+                    assertThat(e.field()).contains("extraQueryParameters.key");
+                    assertThat(e.getMessage()).contains("header").doesNotContain("k-123");
+                });
     }
 
     @Test

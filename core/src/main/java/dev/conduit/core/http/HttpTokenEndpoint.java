@@ -48,7 +48,12 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The body holds the grant's parameters, then the system's extra form parameters (a grant parameter of the same
  * name wins), then the client authentication. The extra query parameters are appended to the token URL, the extra
- * headers are sent as given; {@code Content-Type}, {@code Accept} and {@code Authorization} are always Conduit's.
+ * headers are sent as given; {@code Content-Type}, {@code Accept} and {@code Authorization} are always Conduit's. A
+ * secret variable used in a URL ends up wherever URLs are logged (the provider's access log, a proxy, the JDK client's
+ * FINE trace): providers that take a key should get it in a header or the body.
+ *
+ * <p>Error messages name the configured host (templates unrendered) and never carry the secret, a token, the
+ * {@code Authorization} header or a rendered query; a server that echoes a sent secret back gets it masked.
  */
 public final class HttpTokenEndpoint implements TokenEndpoint {
 
@@ -83,6 +88,12 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
     @Override
     public TokenSet requestToken(Map<String, String> parameters) {
         Objects.requireNonNull(parameters, "parameters");
+        parameters.forEach((name, value) -> {
+            if (name == null || name.isEmpty() || value == null) {
+                throw ConduitException.builder(ErrorCode.INVALID_REQUEST, "token request parameter '" + name
+                        + "' has no value").field(name).build();
+            }
+        });
         TemplateRenderer renderer = TemplateRenderer.of(system);
         URI url = appendQuery(renderer.renderUrl("tokenEndpoint", system.tokenEndpoint()),
                 renderer.renderAll("extraQueryParameters", system.extraQueryParameters()));

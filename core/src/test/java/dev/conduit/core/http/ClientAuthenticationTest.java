@@ -181,6 +181,21 @@ class ClientAuthenticationTest {
     }
 
     @Test
+    void requestTokenWhenParameterHasNoValueThenInvalidRequestBeforeAnyRequest() {
+        ConnectedSystem system = TestSystems.clientCredentials(server).build();
+        Map<String, String> parameters = new java.util.HashMap<>();
+        parameters.put("grant_type", "client_credentials");
+        parameters.put("audience", null);
+
+        assertThatThrownBy(() -> factory.forSystem(system).requestToken(parameters))
+                .isInstanceOfSatisfying(ConduitException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                    assertThat(e.field()).contains("audience");
+                });
+        assertThat(server.requestCount()).isZero();
+    }
+
+    @Test
     void requestTokenWhenExtraHeaderIsRestrictedThenInvalidConfigurationBeforeAnyRequest() {
         ConnectedSystem system = TestSystems.clientCredentials(server).extraHeader("Host", "evil.example.com").build();
 
@@ -197,13 +212,13 @@ class ClientAuthenticationTest {
         server.setDefault(oauthError(400, "invalid_request", "api key api-key-5f1e2d3c4b not accepted"));
         ConnectedSystem system = TestSystems.clientCredentials(server)
                 .variable(Variable.secret("apiKey", Secret.of("api-key-5f1e2d3c4b")))
-                .extraQueryParameter("key", "${apiKey}").build();
+                .extraFormParameter("key", "${apiKey}").build();
         LeakCheck leaks = new LeakCheck().secret("api-key-5f1e2d3c4b", TestSystems.CLIENT_SECRET);
 
         RuntimeException e = leaks.expectThrows(() -> factory.forSystem(system).requestToken(GRANT));
 
         assertThat(((ConduitException) e).code()).isEqualTo(ErrorCode.TOKEN_ENDPOINT_ERROR);
-        assertThat(server.lastRequest().queryParameter("key")).contains("api-key-5f1e2d3c4b");
+        assertThat(server.lastRequest().formParameter("key")).contains("api-key-5f1e2d3c4b");
         leaks.collect(system);
         leaks.assertNoLeak();
     }

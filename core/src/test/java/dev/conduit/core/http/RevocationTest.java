@@ -62,6 +62,7 @@ class RevocationTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the log capture only needs to be open
     void revokeWhenServerRefusesOrFailsThenFalse() {
         LeakCheck leaks = new LeakCheck().secret(REFRESH).secret(TestSystems.CLIENT_SECRET);
         server.path("/revoke").enqueue(oauthError(400, "unsupported_token_type", null), status(503), hang());

@@ -6,6 +6,8 @@ import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.RetryPolicy;
 import dev.conduit.core.http.EndpointPolicy;
 import dev.conduit.core.http.HttpSettings;
+import dev.conduit.core.http.HttpTokenEndpointFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -58,6 +60,11 @@ public final class TestSystems {
     /** A policy that accepts plain http on loopback, as the test server needs, and nothing more. */
     public static EndpointPolicy loopbackPolicy() {
         return EndpointPolicy.allowingLoopback(List.of());
+    }
+
+    /** The token endpoint factory of a test: loopback allowed, default timeouts, the given clock. */
+    public static HttpTokenEndpointFactory endpoints(Clock clock) {
+        return new HttpTokenEndpointFactory(loopbackPolicy(), HttpSettings.DEFAULT, clock);
     }
 
     /** Short timeouts, so tests of silent servers finish quickly: connect 1 s, read 500 ms. */
