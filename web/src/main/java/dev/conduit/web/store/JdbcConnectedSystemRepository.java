@@ -1,0 +1,275 @@
+package dev.conduit.web.store;
+
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.api.Secret;
+import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.api.system.ConnectedSystemRepository;
+import dev.conduit.api.system.SystemStatus;
+import dev.conduit.core.crypto.SecretCipher;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Keeps connected systems in the {@code conduit_connected_system} table: the configuration as a JSON document without
+ * secrets, the client secret and secret variables as one ciphertext bound to the system's name, and the status.
+ *
+ * <p>Names are unique through the primary key, so two nodes creating the same name at once get one
+ * {@code DUPLICATE_SYSTEM}. Updates are optimistic: {@code UPDATE ... WHERE version = ?} changes a row only when
+ * nobody else changed it since it was read. The status is not versioned, so recording an error never makes an
+ * administrator's edit fail.
+ */
+public final class JdbcConnectedSystemRepository implements ConnectedSystemRepository {
+
+    private static final Logger LOG = Logger.getLogger(JdbcConnectedSystemRepository.class.getName());
+
+    /** The width of the {@code status_reason} column; longer reasons are shortened, never refused. */
+    static final int MAX_REASON_LENGTH = 2000;
+
+    private static final String COLUMNS = "name, version, configuration, secrets";
+    private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM conduit_connected_system WHERE name = ?";
+    private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM conduit_connected_system";
+
+    /** Case-insensitive, then case-sensitive: the same order on every database, whatever its collation. */
+    static final Comparator<String> NAME_ORDER =
+            Comparator.comparing((String name) -> name.toLowerCase(Locale.ROOT)).thenComparing(Comparator.naturalOrder());
+    private static final String SELECT_VERSION = "SELECT version FROM conduit_connected_system WHERE name = ?";
+    private static final String INSERT = "INSERT INTO conduit_connected_system (name, version, grant_type, configuration,"
+            + " secrets, status_state, status_code, status_reason, status_since, created_at, updated_at)"
+            + " VALUES (?, 1, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)";
+    private static final String UPDATE = "UPDATE conduit_connected_system SET version = version + 1, grant_type = ?,"
+            + " configuration = ?, secrets = ?, updated_at = ? WHERE name = ? AND version = ?";
+    private static final String DELETE = "DELETE FROM conduit_connected_system WHERE name = ?";
+    private static final String SELECT_STATUS =
+            "SELECT status_state, status_code, status_reason, status_since FROM conduit_connected_system WHERE name = ?";
+    private static final String UPDATE_STATUS = "UPDATE conduit_connected_system SET status_state = ?, status_code = ?,"
+            + " status_reason = ?, status_since = ? WHERE name = ?";
+
+    private final DataSource dataSource;
+    private final SealedSecrets secrets;
+    private final Clock clock;
+
+    public JdbcConnectedSystemRepository(DataSource dataSource, SecretCipher cipher, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.secrets = new SealedSecrets(cipher);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public Optional<ConnectedSystem> find(String name) {
+        Objects.requireNonNull(name, "name");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(SELECT_ONE)) {
+            select.setString(1, name);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("read connected system '" + name + "'", e);
+        }
+    }
+
+    /** {@inheritDoc} Ordered by {@link #NAME_ORDER}. */
+    @Override
+    public List<ConnectedSystem> findAll() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(SELECT_ALL);
+                ResultSet rs = select.executeQuery()) {
+            List<ConnectedSystem> systems = new ArrayList<>();
+            while (rs.next()) {
+                systems.add(read(rs));
+            }
+            systems.sort(Comparator.comparing(ConnectedSystem::name, NAME_ORDER));
+            return systems;
+        } catch (SQLException e) {
+            throw Jdbc.failure("list the connected systems", e);
+        }
+    }
+
+    @Override
+    public ConnectedSystem create(ConnectedSystem system) {
+        Objects.requireNonNull(system, "system");
+        Instant now = clock.instant();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setString(1, system.name());
+            insert.setString(2, system.grantType());
+            insert.setString(3, ConnectedSystemDocument.configurationJson(system));
+            insert.setString(4, sealedSecrets(system));
+            insert.setString(5, SystemStatus.State.OK.name());
+            Jdbc.setTimestamp(insert, 6, now);
+            Jdbc.setTimestamp(insert, 7, now);
+            Jdbc.setTimestamp(insert, 8, now);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            if (Jdbc.isUniqueViolation(e)) {
+                throw ConduitException.builder(ErrorCode.DUPLICATE_SYSTEM,
+                        "name: a connected system named '" + system.name() + "' already exists")
+                        .field("name").system(system.name()).build();
+            }
+            throw Jdbc.failure("create connected system '" + system.name() + "'", e);
+        }
+        return system.toBuilder().version(1).build();
+    }
+
+    @Override
+    public ConnectedSystem update(ConnectedSystem system) {
+        Objects.requireNonNull(system, "system");
+        try (Connection connection = dataSource.getConnection()) {
+            int changed;
+            try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
+                update.setString(1, system.grantType());
+                update.setString(2, ConnectedSystemDocument.configurationJson(system));
+                update.setString(3, sealedSecrets(system));
+                Jdbc.setTimestamp(update, 4, clock.instant());
+                update.setString(5, system.name());
+                update.setLong(6, system.version());
+                changed = update.executeUpdate();
+            }
+            if (changed == 0) {
+                throw notUpdated(connection, system);
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("update connected system '" + system.name() + "'", e);
+        }
+        return system.toBuilder().version(system.version() + 1).build();
+    }
+
+    /** Why an optimistic update changed no row: the system is gone, or someone else changed it first. */
+    private static ConduitException notUpdated(Connection connection, ConnectedSystem system) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(SELECT_VERSION)) {
+            select.setString(1, system.name());
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    return unknown(system.name());
+                }
+                return ConduitException.builder(ErrorCode.CONCURRENT_MODIFICATION, "version: connected system '"
+                        + system.name() + "' is at version " + rs.getLong(1) + ", the change was made to version "
+                        + system.version()).field("version").system(system.name()).build();
+            }
+        }
+    }
+
+    @Override
+    public boolean delete(String name) {
+        Objects.requireNonNull(name, "name");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement(DELETE)) {
+            delete.setString(1, name);
+            return delete.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw Jdbc.failure("delete connected system '" + name + "'", e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws ConduitException {@code UNKNOWN_SYSTEM} when no system has the name
+     */
+    @Override
+    public SystemStatus status(String name) {
+        Objects.requireNonNull(name, "name");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(SELECT_STATUS)) {
+            select.setString(1, name);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw unknown(name);
+                }
+                return readStatus(rs);
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("read the status of connected system '" + name + "'", e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws ConduitException {@code UNKNOWN_SYSTEM} when no system has the name
+     */
+    @Override
+    public void setStatus(String name, SystemStatus status) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(status, "status");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement(UPDATE_STATUS)) {
+            update.setString(1, status.state().name());
+            update.setString(2, status.code() == null ? null : status.code().name());
+            update.setString(3, shorten(status.reason()));
+            Jdbc.setTimestamp(update, 4, status.since());
+            update.setString(5, name);
+            if (update.executeUpdate() == 0) {
+                throw unknown(name);
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("record the status of connected system '" + name + "'", e);
+        }
+    }
+
+    private String sealedSecrets(ConnectedSystem system) {
+        return ConnectedSystemDocument.secretsJson(system)
+                .map(json -> secrets.seal(json, context(system.name())))
+                .orElse(null);
+    }
+
+    private ConnectedSystem read(ResultSet rs) throws SQLException {
+        String name = rs.getString("name");
+        String sealed = rs.getString("secrets");
+        Optional<Secret> secretsJson = secrets.open(sealed, context(name));
+        if (sealed != null && secretsJson.isEmpty()) {
+            LOG.log(Level.WARNING, () -> "The secrets of connected system '" + name + "' cannot be decrypted (tampered,"
+                    + " or encrypted with a key that is not configured): its client secret and secret variables read"
+                    + " as not set; enter them again");
+        }
+        return ConnectedSystemDocument.read(name, rs.getLong("version"), rs.getString("configuration"), secretsJson);
+    }
+
+    private static SystemStatus readStatus(ResultSet rs) throws SQLException {
+        SystemStatus.State state = SystemStatus.State.valueOf(rs.getString("status_state"));
+        Instant since = Jdbc.instant(rs, "status_since");
+        if (state == SystemStatus.State.OK) {
+            return SystemStatus.ok(since);
+        }
+        return SystemStatus.error(errorCode(rs.getString("status_code")), rs.getString("status_reason"), since);
+    }
+
+    /** An error code stored by a Conduit that knew more codes reads as {@code INTERNAL_ERROR}, not as a failure. */
+    private static ErrorCode errorCode(String name) {
+        try {
+            return ErrorCode.valueOf(name);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return ErrorCode.INTERNAL_ERROR;
+        }
+    }
+
+    private static String shorten(String reason) {
+        if (reason == null || reason.length() <= MAX_REASON_LENGTH) {
+            return reason;
+        }
+        return reason.substring(0, MAX_REASON_LENGTH - 1) + "\u2026";
+    }
+
+    private static ConduitException unknown(String name) {
+        return ConduitException.builder(ErrorCode.UNKNOWN_SYSTEM, "name: no connected system is named '" + name + "'")
+                .field("name").system(name).build();
+    }
+
+    private static String[] context(String name) {
+        return new String[] {"conduit_connected_system", name, "secrets"};
+    }
+}

@@ -1,0 +1,141 @@
+package dev.conduit.web.store;
+
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.api.Secret;
+import dev.conduit.api.grant.CodeVerifier;
+import dev.conduit.api.grant.PendingAuthorization;
+import dev.conduit.api.grant.PendingAuthorizationStore;
+import dev.conduit.api.grant.State;
+import dev.conduit.api.token.Subject;
+import dev.conduit.core.crypto.SecretCipher;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Keeps pending authorizations in {@code conduit_pending_authorization}, the PKCE verifier encrypted and bound to its
+ * state, system and user. {@link #markUsed} is one conditional {@code UPDATE}, so exactly one caller on any node wins.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-10.12">RFC 6749 section 10.12</a> (one-time state)
+ */
+public final class JdbcPendingAuthorizationStore implements PendingAuthorizationStore {
+
+    private static final Logger LOG = Logger.getLogger(JdbcPendingAuthorizationStore.class.getName());
+
+    private static final String INSERT = "INSERT INTO conduit_pending_authorization (state, system_name, user_id,"
+            + " code_verifier, redirect_uri, issuer, expires_at, used, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, FALSE, ?)";
+    private static final String SELECT = "SELECT state, system_name, user_id, code_verifier, redirect_uri, issuer,"
+            + " expires_at FROM conduit_pending_authorization WHERE state = ?";
+    private static final String MARK_USED =
+            "UPDATE conduit_pending_authorization SET used = TRUE WHERE state = ? AND used = FALSE";
+    private static final String PURGE = "DELETE FROM conduit_pending_authorization WHERE expires_at < ?";
+
+    private final DataSource dataSource;
+    private final SealedSecrets secrets;
+    private final Clock clock;
+
+    public JdbcPendingAuthorizationStore(DataSource dataSource, SecretCipher cipher, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.secrets = new SealedSecrets(cipher);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws ConduitException {@code INTERNAL_ERROR} when the state was already issued (states are random: a repeat
+     *                          means a broken random source, never something to overwrite)
+     */
+    @Override
+    public void save(PendingAuthorization pending) {
+        Objects.requireNonNull(pending, "pending");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            String state = pending.state().value();
+            insert.setString(1, state);
+            insert.setString(2, pending.systemName());
+            insert.setString(3, pending.user().userId());
+            insert.setString(4, secrets.seal(Secret.of(pending.codeVerifier().value()),
+                    context(state, pending.systemName(), pending.user().userId())));
+            insert.setString(5, pending.redirectUri());
+            insert.setString(6, pending.issuer());
+            Jdbc.setTimestamp(insert, 7, pending.expiresAt());
+            Jdbc.setTimestamp(insert, 8, clock.instant());
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            if (Jdbc.isUniqueViolation(e)) {
+                throw ConduitException.builder(ErrorCode.INTERNAL_ERROR,
+                        "An authorization state was issued twice; a state must be unique").system(pending.systemName())
+                        .build();
+            }
+            throw Jdbc.failure("save a pending authorization for connected system '" + pending.systemName() + "'", e);
+        }
+    }
+
+    /** {@inheritDoc} An entry whose verifier does not decrypt (tampered, unknown key) is absent. */
+    @Override
+    public Optional<PendingAuthorization> find(String state) {
+        Objects.requireNonNull(state, "state");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(SELECT)) {
+            select.setString(1, state);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? read(rs) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("read a pending authorization", e);
+        }
+    }
+
+    @Override
+    public boolean markUsed(String state) {
+        Objects.requireNonNull(state, "state");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement(MARK_USED)) {
+            update.setString(1, state);
+            return update.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw Jdbc.failure("mark a pending authorization used", e);
+        }
+    }
+
+    @Override
+    public void purgeExpired(Instant now) {
+        Objects.requireNonNull(now, "now");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement(PURGE)) {
+            Jdbc.setTimestamp(delete, 1, now);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw Jdbc.failure("purge expired pending authorizations", e);
+        }
+    }
+
+    private Optional<PendingAuthorization> read(ResultSet rs) throws SQLException {
+        String state = rs.getString("state");
+        String system = rs.getString("system_name");
+        String user = rs.getString("user_id");
+        Optional<Secret> verifier = secrets.open(rs.getString("code_verifier"), context(state, system, user));
+        if (verifier.isEmpty()) {
+            LOG.log(Level.WARNING, () -> "A pending authorization for connected system '" + system
+                    + "' cannot be decrypted (tampered, or encrypted with a key that is not configured): it reads as absent");
+            return Optional.empty();
+        }
+        return Optional.of(new PendingAuthorization(new State(state), system, Subject.user(user),
+                new CodeVerifier(verifier.get().reveal()), rs.getString("redirect_uri"), rs.getString("issuer"),
+                Jdbc.instant(rs, "expires_at")));
+    }
+
+    private static String[] context(String state, String system, String user) {
+        return new String[] {"conduit_pending_authorization", state, system, user, "code_verifier"};
+    }
+}
