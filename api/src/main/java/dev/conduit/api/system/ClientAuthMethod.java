@@ -11,7 +11,13 @@ public enum ClientAuthMethod {
     /** HTTP Basic with the form-urlencoded client id and secret. */
     CLIENT_SECRET_BASIC("client_secret_basic"),
     /** {@code client_id} and {@code client_secret} in the request body. */
-    CLIENT_SECRET_POST("client_secret_post");
+    CLIENT_SECRET_POST("client_secret_post"),
+    /**
+     * A JWT client assertion signed with the system's private key (RS256 or ES256); no shared secret.
+     *
+     * @see <a href="https://www.rfc-editor.org/rfc/rfc7523#section-2.2">RFC 7523 section 2.2</a>
+     */
+    PRIVATE_KEY_JWT("private_key_jwt");
 
     private final String wireName;
 
@@ -32,6 +38,6 @@ public enum ClientAuthMethod {
             }
         }
         throw ConduitException.invalidField("clientAuthMethod",
-                "'" + name + "' is not supported; use client_secret_basic or client_secret_post");
+                "'" + name + "' is not supported; use client_secret_basic, client_secret_post or private_key_jwt");
     }
 }

@@ -47,6 +47,8 @@ public final class ConnectedSystem {
     private final String clientId;
     private final Secret clientSecret;
     private final ClientAuthMethod clientAuthMethod;
+    private final Secret clientAssertionKey;
+    private final String clientAssertionKeyId;
     private final Scope scope;
     private final boolean includeScope;
     private final RetryPolicy retryPolicy;
@@ -76,6 +78,8 @@ public final class ConnectedSystem {
         this.clientId = b.clientId;
         this.clientSecret = b.clientSecret;
         this.clientAuthMethod = b.clientAuthMethod;
+        this.clientAssertionKey = b.clientAssertionKey;
+        this.clientAssertionKeyId = b.clientAssertionKeyId;
         this.scope = b.scope;
         this.includeScope = b.includeScope;
         this.retryPolicy = b.retryPolicy;
@@ -164,6 +168,16 @@ public final class ConnectedSystem {
         return clientAuthMethod;
     }
 
+    /** The PKCS#8 PEM private key (RSA or EC P-256) that signs {@code private_key_jwt} client assertions. */
+    public Optional<Secret> clientAssertionKey() {
+        return Optional.ofNullable(clientAssertionKey);
+    }
+
+    /** The {@code kid} put in client assertion headers, so the provider finds the public key. */
+    public Optional<String> clientAssertionKeyId() {
+        return Optional.ofNullable(clientAssertionKeyId);
+    }
+
     /** The scope requested. */
     public Scope scope() {
         return scope;
@@ -236,6 +250,8 @@ public final class ConnectedSystem {
                 && Objects.equals(clientId, other.clientId)
                 && Objects.equals(clientSecret, other.clientSecret)
                 && clientAuthMethod == other.clientAuthMethod
+                && Objects.equals(clientAssertionKey, other.clientAssertionKey)
+                && Objects.equals(clientAssertionKeyId, other.clientAssertionKeyId)
                 && Objects.equals(scope, other.scope)
                 && Objects.equals(variables, other.variables)
                 && Objects.equals(extraFormParameters, other.extraFormParameters)
@@ -265,6 +281,8 @@ public final class ConnectedSystem {
         private String clientId;
         private Secret clientSecret;
         private ClientAuthMethod clientAuthMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
+        private Secret clientAssertionKey;
+        private String clientAssertionKeyId;
         private Scope scope = Scope.EMPTY;
         private boolean includeScope = true;
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
@@ -297,6 +315,8 @@ public final class ConnectedSystem {
             clientId = s.clientId;
             clientSecret = s.clientSecret;
             clientAuthMethod = s.clientAuthMethod;
+            clientAssertionKey = s.clientAssertionKey;
+            clientAssertionKeyId = s.clientAssertionKeyId;
             scope = s.scope;
             includeScope = s.includeScope;
             retryPolicy = s.retryPolicy;
@@ -326,6 +346,8 @@ public final class ConnectedSystem {
         public Builder clientId(String v) { clientId = v; return this; }
         public Builder clientSecret(Secret v) { clientSecret = v; return this; }
         public Builder clientAuthMethod(ClientAuthMethod v) { clientAuthMethod = v; return this; }
+        public Builder clientAssertionKey(Secret v) { clientAssertionKey = v; return this; }
+        public Builder clientAssertionKeyId(String v) { clientAssertionKeyId = blankToNull(v); return this; }
         public Builder scope(Scope v) { scope = v == null ? Scope.EMPTY : v; return this; }
         public Builder scope(String v) { scope = Scope.parse(v); return this; }
         public Builder includeScope(boolean v) { includeScope = v; return this; }
@@ -382,6 +404,13 @@ public final class ConnectedSystem {
             }
             validateClientId();
             require("clientAuthMethod", clientAuthMethod);
+            if (clientAuthMethod == ClientAuthMethod.PRIVATE_KEY_JWT && clientAssertionKey == null) {
+                throw ConduitException.invalidField("clientAssertionKey",
+                        "is required for private_key_jwt: a PKCS#8 PEM private key (RSA or EC P-256)");
+            }
+            if (clientAssertionKeyId != null && !clientAssertionKeyId.matches("[\\x21-\\x7E]{1,200}")) {
+                throw ConduitException.invalidField("clientAssertionKeyId", "must be 1 to 200 printable characters");
+            }
             require("scope", scope);
             require("retryPolicy", retryPolicy);
             require("bodyFormat", bodyFormat);

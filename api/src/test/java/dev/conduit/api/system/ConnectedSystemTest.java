@@ -107,7 +107,7 @@ class ConnectedSystemTest {
     @Test
     void clientAuthMethodWhenUnknownThenRefused() {
         assertThat(ClientAuthMethod.fromWireName("client_secret_post")).isEqualTo(ClientAuthMethod.CLIENT_SECRET_POST);
-        assertThatThrownBy(() -> ClientAuthMethod.fromWireName("private_key_jwt"))
+        assertThatThrownBy(() -> ClientAuthMethod.fromWireName("tls_client_auth"))
                 .isInstanceOfSatisfying(ConduitException.class, e -> assertThat(e.field()).contains("clientAuthMethod"));
     }
 

@@ -70,6 +70,7 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
     private final EndpointPolicy policy;
     private final HttpSettings settings;
     private final TokenResponseParser parser;
+    private final Clock clock;
 
     HttpTokenEndpoint(ConnectedSystem system, HttpClient client, EndpointPolicy policy, HttpSettings settings,
             Clock clock) {
@@ -78,6 +79,7 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.parser = TokenResponseParser.forSystem(system, clock);
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -170,8 +172,17 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
                 .build();
     }
 
-    /** RFC 6749 section 2.3.1. */
+    /** RFC 6749 section 2.3.1; RFC 7523 section 2.2 for {@code private_key_jwt}. */
     private void authenticate(HttpRequest.Builder builder, Map<String, String> body) {
+        if (system.clientAuthMethod() == ClientAuthMethod.PRIVATE_KEY_JWT) {
+            // the audience is the token endpoint URL, also for revocation: servers such as Keycloak compare it exactly
+            String audience = TemplateRenderer.of(system).renderUrl("tokenEndpoint", system.tokenEndpoint()).toString();
+            body.put("client_id", system.clientId());
+            body.put("client_assertion_type", ClientAssertion.TYPE);
+            body.put("client_assertion", ClientAssertion.sign(system.clientId(), audience,
+                    system.clientAssertionKey().orElseThrow(), system.clientAssertionKeyId().orElse(null), clock));
+            return;
+        }
         if (system.clientSecret().isEmpty()) {
             body.put("client_id", system.clientId());
             return;

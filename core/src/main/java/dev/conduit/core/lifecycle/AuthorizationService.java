@@ -148,7 +148,8 @@ public final class AuthorizationService {
             }
         } catch (RuntimeException e) {
             // the user asked to be disconnected: a provider that cannot revoke must not keep the tokens here
-            LOG.log(Level.WARNING, () -> "revocation for " + systemName + " failed (" + e.getClass().getSimpleName()
+            String cause = e instanceof ConduitException ce ? ce.code().name() : e.getClass().getSimpleName();
+            LOG.log(Level.WARNING, () -> "revocation for " + systemName + " failed (" + cause
                     + "); the local tokens are deleted anyway");
         } finally {
             tokenService.discard(systemName, user);

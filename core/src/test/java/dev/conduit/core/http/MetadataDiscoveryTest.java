@@ -25,7 +25,7 @@ class MetadataDiscoveryTest {
     @BeforeEach
     void setUp() {
         server = HostileTokenServer.start();
-        discovery = new MetadataDiscovery(TestSystems.loopbackPolicy(), TestSystems.fastSettings());
+        discovery = new MetadataDiscovery(TestSystems.loopbackPolicy(), HttpSettings.DEFAULT);
         issuer = server.url("/realms/acme");
     }
 

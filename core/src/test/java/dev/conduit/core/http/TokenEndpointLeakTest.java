@@ -12,6 +12,7 @@ import dev.conduit.core.testing.HostileTokenServer;
 import dev.conduit.core.testing.LeakCheck;
 import dev.conduit.core.testing.ScriptedResponse;
 import dev.conduit.core.testing.TestSystems;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.Arguments;
@@ -35,7 +36,7 @@ class TokenEndpointLeakTest {
             HttpTokenEndpointFactory factory = new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(),
                     TestSystems.fastSettings().withReadTimeout(java.time.Duration.ofSeconds(1)),
                     HttpTokenEndpointTest.CLOCK);
-            for (ClientAuthMethod method : ClientAuthMethod.values()) {
+            for (ClientAuthMethod method : List.of(ClientAuthMethod.CLIENT_SECRET_BASIC, ClientAuthMethod.CLIENT_SECRET_POST)) {
                 ConnectedSystem system = TestSystems.clientCredentials(server).clientAuthMethod(method)
                         .variable(Variable.secret("apiKey", Secret.of(API_KEY)))
                         .extraFormParameter("key", "${apiKey}")

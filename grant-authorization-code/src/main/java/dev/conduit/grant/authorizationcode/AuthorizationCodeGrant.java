@@ -10,6 +10,7 @@ import dev.conduit.api.grant.InteractiveGrant;
 import dev.conduit.api.grant.PendingAuthorization;
 import dev.conduit.api.grant.State;
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.api.system.Scope;
 import dev.conduit.api.system.TokenScope;
 import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenSet;
@@ -94,6 +95,7 @@ public final class AuthorizationCodeGrant implements InteractiveGrant {
                     .field("user").system(system.name()).build();
         }
         checkRedirectUri(redirectUri);
+        AuthorizationUrl.validate(system);
         State state = RandomValues.newState();
         CodeVerifier verifier = RandomValues.newCodeVerifier();
         URI url = AuthorizationUrl.build(system, redirectUri, state, verifier);
@@ -131,7 +133,20 @@ public final class AuthorizationCodeGrant implements InteractiveGrant {
         parameters.put("code", code);
         parameters.put("redirect_uri", pending.redirectUri());
         parameters.put("code_verifier", pending.codeVerifier().value());
-        return request.tokenEndpoint().requestToken(parameters);
+        TokenSet tokens = request.tokenEndpoint().requestToken(parameters);
+        // RFC 6749 section 5.1: an answer without scope granted the scope requested, and that was requested in the
+        // authorization request, not in this token request, so the endpoint cannot know it
+        return tokens.scope().isEmpty() ? withScope(tokens, requestedScope(system)) : tokens;
+    }
+
+    /** The scope the authorization request asked for (see {@link AuthorizationUrl}). */
+    private static Scope requestedScope(ConnectedSystem system) {
+        return system.includeScope() ? system.scope() : Scope.EMPTY;
+    }
+
+    private static TokenSet withScope(TokenSet tokens, Scope scope) {
+        return new TokenSet(tokens.accessToken(), tokens.tokenType(), tokens.issuedAt(), tokens.expiresAt(),
+                tokens.refreshToken(), scope);
     }
 
     /** There is no way to obtain a user's token without the user: they must follow an authorization link. */

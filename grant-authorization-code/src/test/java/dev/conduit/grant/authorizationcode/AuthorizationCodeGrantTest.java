@@ -129,6 +129,17 @@ class AuthorizationCodeGrantTest {
     }
 
     @Test
+    void beginWhenEndpointQueryCarriesStateThenRefusedBeforeAnyLinkIsMade() {
+        ConnectedSystem system = system().authorizationEndpoint("https://idp.example.com/auth?state=fixed").build();
+
+        ConduitException e = catchThrowableOfType(ConduitException.class,
+                () -> grant.begin(system, ALICE, REDIRECT_URI, CLOCK));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
+        assertThat(e.field()).contains("authorizationEndpoint");
+    }
+
+    @Test
     void acquireWhenCalledThenAuthorizationRequiredNamingTheSystemWithoutRequest() {
         ConduitException e = catchThrowableOfType(ConduitException.class,
                 () -> grant.acquire(request(system().build(), ALICE)));
