@@ -12,19 +12,26 @@ import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
-import dev.conduit.core.store.InMemoryConnectedSystemRepository;
-import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
-import dev.conduit.core.store.InMemoryTokenStore;
+import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.json.RequestBodies;
+import dev.conduit.web.store.EncryptionKeys;
+import dev.conduit.web.store.JdbcConnectedSystemRepository;
+import dev.conduit.web.store.JdbcPendingAuthorizationStore;
+import dev.conduit.web.store.JdbcTokenStore;
+import dev.conduit.web.store.Migrations;
 import dev.conduit.web.system.SystemAdministration;
 import dev.conduit.web.transfer.SystemTransfer;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -34,6 +41,15 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @ApplicationScoped
 public class EngineProducers {
+
+    private static final Logger LOG = Logger.getLogger(EngineProducers.class.getName());
+
+    @Resource(lookup = "jdbc/conduit")
+    DataSource dataSource;
+
+    /** A data source whose schema is migrated: stores take this, never the raw data source, so order is guaranteed. */
+    public record MigratedDatabase(DataSource dataSource) {
+    }
 
     @Produces
     @Singleton
@@ -87,22 +103,44 @@ public class EngineProducers {
         return HttpSettings.DEFAULT;
     }
 
+    /**
+     * Encrypts client secrets, tokens and pending authorizations at rest: the key from {@code conduit.encryption.key}
+     * (or {@code CONDUIT_ENCRYPTION_KEY}), else one generated on the first start and kept in {@code conduit.data.dir}.
+     */
     @Produces
     @Singleton
-    ConnectedSystemRepository systems(Clock clock) {
-        return new InMemoryConnectedSystemRepository(clock);
+    SecretCipher cipher() {
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        Path dataDirectory = Path.of(config.getOptionalValue(ConduitSettings.DATA_DIR, String.class).orElse("data"));
+        return new EncryptionKeys(dataDirectory).cipher(
+                config.getOptionalValue(ConduitSettings.ENCRYPTION_KEY, String.class));
+    }
+
+    /** The database behind {@code jdbc/conduit}, its schema migrated before any store touches it. */
+    @Produces
+    @Singleton
+    MigratedDatabase database() {
+        String version = Migrations.migrate(dataSource);
+        LOG.info(() -> "database schema at version " + version);
+        return new MigratedDatabase(dataSource);
     }
 
     @Produces
     @Singleton
-    TokenStore tokenStore() {
-        return new InMemoryTokenStore();
+    ConnectedSystemRepository systems(MigratedDatabase database, SecretCipher cipher, Clock clock) {
+        return new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock);
     }
 
     @Produces
     @Singleton
-    PendingAuthorizationStore pendingAuthorizations(Clock clock) {
-        return new InMemoryPendingAuthorizationStore(clock);
+    TokenStore tokenStore(MigratedDatabase database, SecretCipher cipher, Clock clock) {
+        return new JdbcTokenStore(database.dataSource(), cipher, clock);
+    }
+
+    @Produces
+    @Singleton
+    PendingAuthorizationStore pendingAuthorizations(MigratedDatabase database, SecretCipher cipher, Clock clock) {
+        return new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock);
     }
 
     @Produces

@@ -34,11 +34,11 @@ final class SealedSecrets {
     /**
      * Length-prefixed parts, so that no two different contexts encode alike (a user id may contain any separator).
      */
-    static byte[] associatedData(String... context) {
+    static String associatedData(String... context) {
         StringBuilder encoded = new StringBuilder("conduit-store-v1");
         for (String part : context) {
             encoded.append('|').append(part.length()).append(':').append(part);
         }
-        return encoded.toString().getBytes(StandardCharsets.UTF_8);
+        return encoded.toString();
     }
 }
