@@ -282,9 +282,16 @@ public final class TokenService {
             if (refreshToken.isPresent() && grant.supportsRefresh()) {
                 try {
                     TokenSet refreshed = grant.refresh(request, refreshToken.get());
-                    // a response without a refresh token keeps the old one (RFC 6749 section 6)
-                    return Optional.of(refreshed.refreshToken() == null
-                            ? refreshed.withRefreshToken(refreshToken.get()) : refreshed);
+                    // RFC 6749 section 6: no new refresh token keeps the old one; no scope means the scope granted
+                    if (refreshed.refreshToken() == null) {
+                        refreshed = refreshed.withRefreshToken(refreshToken.get());
+                    }
+                    if (refreshed.scope().isEmpty()) {
+                        TokenSet previous = current.get();
+                        refreshed = new TokenSet(refreshed.accessToken(), refreshed.tokenType(), refreshed.issuedAt(),
+                                refreshed.expiresAt(), refreshed.refreshToken(), previous.scope());
+                    }
+                    return Optional.of(refreshed);
                 } catch (ConduitException e) {
                     if (e.code() != ErrorCode.INVALID_GRANT) {
                         throw e;

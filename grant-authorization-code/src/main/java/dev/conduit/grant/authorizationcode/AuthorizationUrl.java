@@ -105,7 +105,8 @@ final class AuthorizationUrl {
             if (variable == null) {
                 throw ConduitException.invalidField(field, "refers to ${" + name + "}, which is not a variable of this system");
             }
-            // the authorization URL is shown to the user's browser, its history and the provider's logs
+            // the authorization URL is shown to the user's browser, its history and the provider's logs; a system
+            // refuses secret variables in query parameters when built, and this keeps the grant safe on its own
             if (variable.secret()) {
                 throw ConduitException.invalidField(field, "refers to the secret variable ${" + name
                         + "}, which would be shown in the browser's authorization link");

@@ -145,6 +145,17 @@ class RefreshRotationTest {
     }
 
     @Test
+    void accessTokenWhenRefreshResponseHasNoScopeThenGrantedScopeKept() {
+        flow.server.enqueue(ScriptedResponse.json(200, "{\"access_token\":\"at-0\",\"token_type\":\"Bearer\","
+                + "\"expires_in\":3600,\"refresh_token\":\"rt-0\",\"scope\":\"read\"}"), okToken("at-1", 3600, "rt-1"));
+        flow.authorizations.complete(ALICE, flow.callback(flow.begin(ALICE)));
+        flow.clock.advance(Duration.ofHours(1));
+
+        assertThat(flow.tokenService.accessToken(flow.systemName(), ALICE).scope()).hasToString("read");
+        assertThat(flow.stored(ALICE).orElseThrow().scope()).hasToString("read");
+    }
+
+    @Test
     void accessTokenWhenRefreshAnswersInvalidGrantThenUsersTokensDeletedAndAuthorizationRequired() {
         flow.server.enqueue(okToken("at-alice", 3600, "rt-alice"), okToken("at-bob", 3600, "rt-bob"),
                 oauthError(400, "invalid_grant", "Token is not active"));
