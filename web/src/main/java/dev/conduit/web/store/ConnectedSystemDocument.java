@@ -41,7 +41,7 @@ final class ConnectedSystemDocument {
     record Configuration(int format, String description, String category, String grantType, String tokenEndpoint,
             String authorizationEndpoint, String revocationEndpoint, String introspectionEndpoint, String issuer,
             boolean issuerParameterSupported, String integrationBaseUrl, String clientId, String clientAuthMethod,
-            List<String> scope, boolean includeScope, int retryMaxAttempts, String retryMaxWait,
+            String clientAssertionKeyId, List<String> scope, boolean includeScope, int retryMaxAttempts, String retryMaxWait,
             Set<Integer> tokenRejectedStatuses, String tokenResponseKey, String bodyFormat,
             List<StoredVariable> variables, Map<String, String> extraQueryParameters,
             Map<String, String> extraFormParameters, Map<String, String> extraHeaders, String defaultTokenLifetime,
@@ -53,14 +53,14 @@ final class ConnectedSystemDocument {
     }
 
     /** Every secret of one system: what is encrypted as a whole. */
-    record Secrets(String clientSecret, Map<String, String> variables) {
+    record Secrets(String clientSecret, String clientAssertionKey, Map<String, String> variables) {
 
         Secrets {
             variables = variables == null ? Map.of() : variables;
         }
 
         boolean isEmpty() {
-            return clientSecret == null && variables.isEmpty();
+            return clientSecret == null && clientAssertionKey == null && variables.isEmpty();
         }
     }
 
@@ -73,7 +73,7 @@ final class ConnectedSystemDocument {
                 system.authorizationEndpoint().orElse(null), system.revocationEndpoint().orElse(null),
                 system.introspectionEndpoint().orElse(null), system.issuer().orElse(null),
                 system.issuerParameterSupported(), system.integrationBaseUrl().orElse(null), system.clientId(),
-                system.clientAuthMethod().name(), system.scope().tokens(), system.includeScope(), retry.maxAttempts(),
+                system.clientAuthMethod().name(), system.clientAssertionKeyId().orElse(null), system.scope().tokens(), system.includeScope(), retry.maxAttempts(),
                 retry.maxWait().toString(), system.tokenRejectedStatuses(), system.tokenResponseKey(),
                 system.bodyFormat().name(), variables, system.extraQueryParameters(), system.extraFormParameters(),
                 system.extraHeaders(), system.defaultTokenLifetime().toString(), system.refreshAhead().toString());
@@ -86,20 +86,23 @@ final class ConnectedSystemDocument {
         system.variables().values().stream()
                 .filter(v -> v.secret() && v.secretValue() != null)
                 .forEach(v -> variables.put(v.name(), v.secretValue().reveal()));
-        Secrets secrets = new Secrets(system.clientSecret().map(Secret::reveal).orElse(null), variables);
+        Secrets secrets = new Secrets(system.clientSecret().map(Secret::reveal).orElse(null),
+                system.clientAssertionKey().map(Secret::reveal).orElse(null), variables);
         return secrets.isEmpty() ? Optional.empty() : Optional.of(Secret.of(write(secrets, system.name())));
     }
 
     /**
      * Rebuilds the system from its columns and documents; {@code secrets} is empty when the system has none, or when
-     * they could not be decrypted (then the secret values read as not supplied).
+     * they could not be decrypted ({@code secretsLost}): then the secret values read as not supplied, unless the
+     * system cannot exist without them (a {@code private_key_jwt} key).
      */
-    static ConnectedSystem read(String name, long version, String configurationJson, Optional<Secret> secretsJson) {
+    static ConnectedSystem read(String name, long version, String configurationJson, Optional<Secret> secretsJson,
+            boolean secretsLost) {
         Configuration c = parse(configurationJson, Configuration.class, name);
         if (c.format() != FORMAT) {
             throw unreadable(name, "its document format " + c.format() + " is not " + FORMAT, null);
         }
-        Secrets secrets = secretsJson.map(json -> parseSecrets(json, name)).orElse(new Secrets(null, Map.of()));
+        Secrets secrets = secretsJson.map(json -> parseSecrets(json, name)).orElse(new Secrets(null, null, Map.of()));
         try {
             ConnectedSystem.Builder builder = ConnectedSystem.builder()
                     .name(name)
@@ -117,6 +120,8 @@ final class ConnectedSystemDocument {
                     .clientId(c.clientId())
                     .clientSecret(Secret.ofNullable(secrets.clientSecret()))
                     .clientAuthMethod(ClientAuthMethod.valueOf(c.clientAuthMethod()))
+                    .clientAssertionKey(Secret.ofNullable(secrets.clientAssertionKey()))
+                    .clientAssertionKeyId(c.clientAssertionKeyId())
                     .scope(new Scope(c.scope()))
                     .includeScope(c.includeScope())
                     .retryPolicy(new RetryPolicy(c.retryMaxAttempts(), Duration.parse(c.retryMaxWait())))
@@ -135,6 +140,11 @@ final class ConnectedSystemDocument {
             }
             return builder.build();
         } catch (ConduitException | IllegalArgumentException | NullPointerException e) {
+            if (secretsLost) {
+                throw unreadable(name, "its secrets cannot be decrypted (tampered, or encrypted with a key that is not"
+                        + " configured) and it is not valid without them: configure the key that encrypted them, or"
+                        + " delete the system and create it again", e);
+            }
             throw unreadable(name, "it is no longer a valid configuration (" + e.getMessage() + ")", e);
         }
     }

@@ -139,9 +139,9 @@ public final class EncryptionKeys {
         }
         try {
             return SecretCipher.fromBase64(primary, keys);
-        } catch (ConduitException | IllegalArgumentException e) {
-            // the cause could quote the key: keep only our own words
-            throw invalid(source, "a key is not a base64 AES-256 key (32 bytes)");
+        } catch (ConduitException e) {
+            // the cipher names the key id at fault, never the key
+            throw invalid(source, e.getMessage());
         }
     }
 

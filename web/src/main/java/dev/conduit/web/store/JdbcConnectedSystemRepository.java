@@ -231,12 +231,14 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
         String name = rs.getString("name");
         String sealed = rs.getString("secrets");
         Optional<Secret> secretsJson = secrets.open(sealed, context(name));
-        if (sealed != null && secretsJson.isEmpty()) {
+        boolean secretsLost = sealed != null && secretsJson.isEmpty();
+        if (secretsLost) {
             LOG.log(Level.WARNING, () -> "The secrets of connected system '" + name + "' cannot be decrypted (tampered,"
                     + " or encrypted with a key that is not configured): its client secret and secret variables read"
                     + " as not set; enter them again");
         }
-        return ConnectedSystemDocument.read(name, rs.getLong("version"), rs.getString("configuration"), secretsJson);
+        return ConnectedSystemDocument.read(name, rs.getLong("version"), rs.getString("configuration"), secretsJson,
+                secretsLost);
     }
 
     private static SystemStatus readStatus(ResultSet rs) throws SQLException {

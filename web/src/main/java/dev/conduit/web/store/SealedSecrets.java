@@ -2,7 +2,6 @@ package dev.conduit.web.store;
 
 import dev.conduit.api.Secret;
 import dev.conduit.core.crypto.SecretCipher;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.Secret;
+import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.api.system.Variable;
@@ -65,6 +66,7 @@ abstract class ConnectedSystemRepositoryContract {
         assertThat(found).usingRecursiveComparison().isEqualTo(system.toBuilder().version(1).build());
         assertThat(found).usingRecursiveComparison().isEqualTo(created);
         assertThat(found.clientSecret().map(Secret::reveal)).contains(StoredSystems.CLIENT_SECRET);
+        assertThat(found.clientAssertionKey().map(Secret::reveal)).contains(StoredSystems.ASSERTION_KEY);
         assertThat(found.variables().get("tenantKey").secretValue().reveal())
                 .isEqualTo(StoredSystems.SECRET_VARIABLE_VALUE);
         assertThat(found.variables().get("notYetSupplied")).isEqualTo(Variable.secret("notYetSupplied", null));
@@ -115,7 +117,8 @@ abstract class ConnectedSystemRepositoryContract {
         List<String> row = Sql.allValues(dataSource, "conduit_connected_system");
 
         assertThat(row).isNotEmpty().allSatisfy(value -> assertThat(String.valueOf(value))
-                .doesNotContain(StoredSystems.CLIENT_SECRET).doesNotContain(StoredSystems.SECRET_VARIABLE_VALUE));
+                .doesNotContain(StoredSystems.CLIENT_SECRET).doesNotContain(StoredSystems.SECRET_VARIABLE_VALUE)
+                .doesNotContain(StoredSystems.ASSERTION_KEY_BODY));
         assertThat(Sql.queryString(dataSource, "SELECT configuration FROM conduit_connected_system"))
                 .contains("\"subdomain\"").contains("acme").contains("tenantKey");
     }
@@ -312,10 +315,11 @@ abstract class ConnectedSystemRepositoryContract {
 
     @Test
     void findWhenSecretsCiphertextHasOneFlippedByteThenSecretsReadAsNotSetAndNothingLeaks() throws Exception {
-        repository.create(StoredSystems.everyField("crm").build());
+        repository.create(StoredSystems.everyField("crm").clientAuthMethod(ClientAuthMethod.CLIENT_SECRET_POST).build());
         String sealed = Sql.queryString(dataSource, "SELECT secrets FROM conduit_connected_system");
         Sql.update(dataSource, "UPDATE conduit_connected_system SET secrets = ?", Tamper.flipOneByte(sealed));
-        LeakCheck leaks = new LeakCheck().secret(StoredSystems.CLIENT_SECRET, StoredSystems.SECRET_VARIABLE_VALUE);
+        LeakCheck leaks = new LeakCheck().secret(StoredSystems.CLIENT_SECRET, StoredSystems.SECRET_VARIABLE_VALUE,
+                StoredSystems.ASSERTION_KEY_BODY);
 
         ConnectedSystem found;
         try (AutoCloseable logs = leaks.recordLogs()) {
@@ -323,10 +327,29 @@ abstract class ConnectedSystemRepositoryContract {
         }
 
         assertThat(found.clientSecret()).isEmpty();
+        assertThat(found.clientAssertionKey()).isEmpty();
         assertThat(found.variables().get("tenantKey")).isEqualTo(Variable.secret("tenantKey", null));
         assertThat(found.variables().get("subdomain")).isEqualTo(Variable.plain("subdomain", "acme"));
         assertThat(leaks.collected()).anyMatch(line -> line.contains("cannot be decrypted"));
         leaks.assertNoLeak();
+    }
+
+    @Test
+    void findWhenPrivateKeyJwtKeyCannotBeDecryptedThenInternalErrorSayingWhatToDo() {
+        repository.create(StoredSystems.everyField("crm").build());
+        JdbcConnectedSystemRepository otherKey = new JdbcConnectedSystemRepository(dataSource, TestCiphers.fresh(), clock);
+        LeakCheck leaks = new LeakCheck().secret(StoredSystems.CLIENT_SECRET, StoredSystems.ASSERTION_KEY_BODY);
+
+        RuntimeException e = leaks.expectThrows(() -> otherKey.find("crm"));
+
+        assertThat(e).isInstanceOfSatisfying(ConduitException.class, ce -> {
+            assertThat(ce.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+            assertThat(ce.systemName()).contains("crm");
+            assertThat(ce.getMessage()).contains("cannot be decrypted").contains("configure the key");
+        });
+        leaks.assertNoLeak();
+        // the row can still be deleted, so the name can be used again
+        assertThat(otherKey.delete("crm")).isTrue();
     }
 
     @Test

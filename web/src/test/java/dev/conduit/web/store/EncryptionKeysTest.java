@@ -8,7 +8,6 @@ import dev.conduit.api.ErrorCode;
 import dev.conduit.api.Secret;
 import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.core.testing.LeakCheck;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EncryptionKeysTest {
 
     private static final Secret TOKEN = Secret.of("token-to-protect-5c2e91");
-    private static final byte[] CONTEXT = "test".getBytes(StandardCharsets.UTF_8);
+    private static final String CONTEXT = "test";
 
     @TempDir
     Path serverDirectory;

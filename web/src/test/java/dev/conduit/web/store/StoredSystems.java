@@ -14,6 +14,9 @@ final class StoredSystems {
 
     static final String CLIENT_SECRET = "client-secret-3e8b1f27c94d";
     static final String SECRET_VARIABLE_VALUE = "tenant-key-b71c49e0d2a6";
+    /** Stands in for a PKCS#8 PEM key: the store keeps it as an opaque secret and never parses it. */
+    static final String ASSERTION_KEY_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDf4c1a";
+    static final String ASSERTION_KEY = "-----BEGIN PRIVATE KEY-----\n" + ASSERTION_KEY_BODY + "\n-----END PRIVATE KEY-----\n";
 
     private StoredSystems() {
     }
@@ -47,7 +50,9 @@ final class StoredSystems {
                 .integrationBaseUrl("https://api.example.com/${region}/v2")
                 .clientId("conduit client \"quoted\" {json}")
                 .clientSecret(Secret.of(CLIENT_SECRET))
-                .clientAuthMethod(ClientAuthMethod.CLIENT_SECRET_POST)
+                .clientAuthMethod(ClientAuthMethod.PRIVATE_KEY_JWT)
+                .clientAssertionKey(Secret.of(ASSERTION_KEY))
+                .clientAssertionKeyId("signing-2026")
                 .scope("orders:read openid offline_access")
                 .includeScope(false)
                 .retryPolicy(new RetryPolicy(7, Duration.ofSeconds(95)))

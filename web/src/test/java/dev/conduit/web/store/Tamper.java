@@ -1,24 +1,25 @@
 package dev.conduit.web.store;
 
+import java.util.Base64;
+
 /** Changes stored ciphertext the way an attacker with write access to the database could. */
 final class Tamper {
-
-    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private Tamper() {
     }
 
     /**
-     * The ciphertext with one bit of one encoded byte flipped, in the middle of the text: one base64 character there
-     * always encodes six whole bits, so the decoded ciphertext differs in exactly one byte.
+     * The ciphertext ({@code v1.<keyId>.<base64url(iv || ciphertext || tag)>}) with one bit flipped in one byte of the
+     * encrypted value, leaving the version, key id and encoding intact.
      */
     static String flipOneByte(String sealed) {
-        int middle = sealed.length() / 2;
-        while (ALPHABET.indexOf(sealed.charAt(middle)) < 0) {
-            middle++;
+        int lastDot = sealed.lastIndexOf('.');
+        byte[] payload = Base64.getUrlDecoder().decode(sealed.substring(lastDot + 1));
+        payload[payload.length / 2] ^= 0x01;
+        String tampered = sealed.substring(0, lastDot + 1) + Base64.getUrlEncoder().withoutPadding().encodeToString(payload);
+        if (tampered.equals(sealed)) {
+            throw new AssertionError("tampering changed nothing");
         }
-        char original = sealed.charAt(middle);
-        char flipped = ALPHABET.charAt(ALPHABET.indexOf(original) ^ 1);
-        return sealed.substring(0, middle) + flipped + sealed.substring(middle + 1);
+        return tampered;
     }
 }
