@@ -41,8 +41,8 @@ final class ConnectedSystemDocument {
     record Configuration(int format, String description, String category, String grantType, String tokenEndpoint,
             String authorizationEndpoint, String revocationEndpoint, String introspectionEndpoint, String issuer,
             boolean issuerParameterSupported, String integrationBaseUrl, String clientId, String clientAuthMethod,
-            String clientAssertionKeyId, List<String> scope, boolean includeScope, int retryMaxAttempts, String retryMaxWait,
-            Set<Integer> tokenRejectedStatuses, String tokenResponseKey, String bodyFormat,
+            String clientAssertionKeyId, List<String> scope, boolean includeScope, int retryMaxAttempts,
+            String retryMaxWait, Set<Integer> tokenRejectedStatuses, String tokenResponseKey, String bodyFormat,
             List<StoredVariable> variables, Map<String, String> extraQueryParameters,
             Map<String, String> extraFormParameters, Map<String, String> extraHeaders, String defaultTokenLifetime,
             String refreshAhead) {
@@ -73,8 +73,9 @@ final class ConnectedSystemDocument {
                 system.authorizationEndpoint().orElse(null), system.revocationEndpoint().orElse(null),
                 system.introspectionEndpoint().orElse(null), system.issuer().orElse(null),
                 system.issuerParameterSupported(), system.integrationBaseUrl().orElse(null), system.clientId(),
-                system.clientAuthMethod().name(), system.clientAssertionKeyId().orElse(null), system.scope().tokens(), system.includeScope(), retry.maxAttempts(),
-                retry.maxWait().toString(), system.tokenRejectedStatuses(), system.tokenResponseKey(),
+                system.clientAuthMethod().name(), system.clientAssertionKeyId().orElse(null), system.scope().tokens(),
+                system.includeScope(), retry.maxAttempts(), retry.maxWait().toString(),
+                system.tokenRejectedStatuses(), system.tokenResponseKey(),
                 system.bodyFormat().name(), variables, system.extraQueryParameters(), system.extraFormParameters(),
                 system.extraHeaders(), system.defaultTokenLifetime().toString(), system.refreshAhead().toString());
         return write(document, system.name());

@@ -127,7 +127,8 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
         Optional<Secret> verifier = secrets.open(rs.getString("code_verifier"), context(state, system, user));
         if (verifier.isEmpty()) {
             LOG.log(Level.WARNING, () -> "A pending authorization for connected system '" + system
-                    + "' cannot be decrypted (tampered, or encrypted with a key that is not configured): it reads as absent");
+                    + "' cannot be decrypted (tampered, or encrypted with a key that is not configured):"
+                    + " it reads as absent");
             return Optional.empty();
         }
         return Optional.of(new PendingAuthorization(new State(state), system, Subject.user(user),

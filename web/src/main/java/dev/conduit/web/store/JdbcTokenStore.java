@@ -293,7 +293,8 @@ public final class JdbcTokenStore implements TokenStore {
         Optional<Secret> refresh = secrets.open(sealedRefresh, context(key, "refresh_token"));
         if (access.isEmpty() || (sealedRefresh != null && refresh.isEmpty())) {
             LOG.log(Level.WARNING, () -> "The stored token of " + describe(key)
-                    + " cannot be decrypted (tampered, or encrypted with a key that is not configured): it reads as absent");
+                    + " cannot be decrypted (tampered, or encrypted with a key that is not configured):"
+                    + " it reads as absent");
             return Optional.empty();
         }
         return Optional.of(new TokenSet(access.get(), rs.getString("token_type"), Jdbc.instant(rs, "issued_at"),

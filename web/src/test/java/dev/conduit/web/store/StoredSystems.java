@@ -16,7 +16,8 @@ final class StoredSystems {
     static final String SECRET_VARIABLE_VALUE = "tenant-key-b71c49e0d2a6";
     /** Stands in for a PKCS#8 PEM key: the store keeps it as an opaque secret and never parses it. */
     static final String ASSERTION_KEY_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDf4c1a";
-    static final String ASSERTION_KEY = "-----BEGIN PRIVATE KEY-----\n" + ASSERTION_KEY_BODY + "\n-----END PRIVATE KEY-----\n";
+    static final String ASSERTION_KEY =
+            "-----BEGIN PRIVATE KEY-----\n" + ASSERTION_KEY_BODY + "\n-----END PRIVATE KEY-----\n";
 
     private StoredSystems() {
     }

@@ -16,7 +16,8 @@ final class Tamper {
         int lastDot = sealed.lastIndexOf('.');
         byte[] payload = Base64.getUrlDecoder().decode(sealed.substring(lastDot + 1));
         payload[payload.length / 2] ^= 0x01;
-        String tampered = sealed.substring(0, lastDot + 1) + Base64.getUrlEncoder().withoutPadding().encodeToString(payload);
+        String tampered = sealed.substring(0, lastDot + 1)
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(payload);
         if (tampered.equals(sealed)) {
             throw new AssertionError("tampering changed nothing");
         }
