@@ -1,0 +1,53 @@
+package dev.conduit.web.authorization;
+
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.api.grant.AuthorizationRequest;
+import dev.conduit.api.token.Subject;
+import dev.conduit.core.lifecycle.AuthorizationService;
+import dev.conduit.web.config.PublicUrl;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.security.Principal;
+import java.util.Objects;
+
+/**
+ * Hands out authorization links: each one is new, bound to the caller and to the redirect URI
+ * {@code <public-url>/oauth/callback}, and expires (the grant decides when).
+ */
+public final class AuthorizationLinks {
+
+    private final AuthorizationService authorizations;
+    private final PublicUrl publicUrl;
+
+    public AuthorizationLinks(AuthorizationService authorizations, PublicUrl publicUrl) {
+        this.authorizations = Objects.requireNonNull(authorizations, "authorizations");
+        this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
+    }
+
+    /** A new link of {@code systemName} for the logged-in {@code user}. */
+    public AuthorizationRequest create(String systemName, Principal user, URI requestUri) {
+        return authorizations.begin(systemName, subject(user), publicUrl.redirectUri(requestUri));
+    }
+
+    /** A new link as {@code {url, expiresAt}}. */
+    public JsonObject createJson(String systemName, Principal user, URI requestUri) {
+        return toJson(create(systemName, user, requestUri));
+    }
+
+    public static JsonObject toJson(AuthorizationRequest request) {
+        return Json.createObjectBuilder()
+                .add("url", request.url().toString())
+                .add("expiresAt", request.pending().expiresAt().toString())
+                .build();
+    }
+
+    /** The Conduit user as a token subject. */
+    public static Subject subject(Principal user) {
+        if (user == null || user.getName() == null || user.getName().isBlank()) {
+            throw new ConduitException(ErrorCode.FORBIDDEN, "a logged-in Conduit user is required");
+        }
+        return Subject.user(user.getName());
+    }
+}

@@ -1,0 +1,35 @@
+package dev.conduit.web.config;
+
+import dev.conduit.web.json.RequestBodies;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Conduit's MicroProfile Config keys, read once at start-up.
+ *
+ * @param publicUrl             {@code conduit.public-url}: where people and providers reach Conduit; default: the
+ *                              request's own scheme, host and port
+ * @param allowLoopbackHttp     {@code conduit.endpoints.allow-loopback-http}: accept http:// and loopback endpoints
+ *                              (development and tests only); default false
+ * @param allowedHosts          {@code conduit.endpoints.allowed-hosts}: hosts accepted although they resolve to private
+ *                              addresses (comma-separated); default none
+ * @param maxRequestBytes       {@code conduit.api.max-request-bytes}: the largest request body; default 256 KiB
+ */
+public record ConduitSettings(Optional<String> publicUrl, boolean allowLoopbackHttp, List<String> allowedHosts,
+        int maxRequestBytes) {
+
+    public static final String PUBLIC_URL = "conduit.public-url";
+    public static final String ALLOW_LOOPBACK_HTTP = "conduit.endpoints.allow-loopback-http";
+    public static final String ALLOWED_HOSTS = "conduit.endpoints.allowed-hosts";
+    public static final String MAX_REQUEST_BYTES = "conduit.api.max-request-bytes";
+    public static final String ENCRYPTION_KEY = "conduit.encryption.key";
+    public static final String DATA_DIR = "conduit.data.dir";
+
+    public ConduitSettings {
+        allowedHosts = List.copyOf(allowedHosts);
+    }
+
+    public static ConduitSettings defaults() {
+        return new ConduitSettings(Optional.empty(), false, List.of(), RequestBodies.DEFAULT_MAX_BYTES);
+    }
+}

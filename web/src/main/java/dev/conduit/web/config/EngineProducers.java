@@ -1,0 +1,193 @@
+package dev.conduit.web.config;
+
+import dev.conduit.api.grant.PendingAuthorizationStore;
+import dev.conduit.api.system.ConnectedSystemRepository;
+import dev.conduit.api.token.TokenStore;
+import dev.conduit.core.http.EndpointPolicy;
+import dev.conduit.core.http.HostResolver;
+import dev.conduit.core.http.HttpSettings;
+import dev.conduit.core.http.HttpTokenEndpointFactory;
+import dev.conduit.core.http.TokenEndpointFactory;
+import dev.conduit.core.integration.IntegrationClient;
+import dev.conduit.core.lifecycle.AuthorizationService;
+import dev.conduit.core.lifecycle.GrantRegistry;
+import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.crypto.SecretCipher;
+import dev.conduit.web.authorization.AuthorizationLinks;
+import dev.conduit.web.json.RequestBodies;
+import dev.conduit.web.store.EncryptionKeys;
+import dev.conduit.web.store.JdbcConnectedSystemRepository;
+import dev.conduit.web.store.JdbcPendingAuthorizationStore;
+import dev.conduit.web.store.JdbcTokenStore;
+import dev.conduit.web.store.Migrations;
+import dev.conduit.web.system.SystemAdministration;
+import dev.conduit.web.transfer.SystemTransfer;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Builds Conduit's engine once per application from plain core classes: the engine knows nothing of CDI, so it stays
+ * testable without a container. Products are {@code @Singleton} (no client proxy), since the core classes are final.
+ */
+@ApplicationScoped
+public class EngineProducers {
+
+    private static final Logger LOG = Logger.getLogger(EngineProducers.class.getName());
+
+    @Resource(lookup = "jdbc/conduit")
+    DataSource dataSource;
+
+    /** A data source whose schema is migrated: stores take this, never the raw data source, so order is guaranteed. */
+    public record MigratedDatabase(DataSource dataSource) {
+    }
+
+    @Produces
+    @Singleton
+    ConduitSettings settings() {
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        List<String> hosts = config.getOptionalValue(ConduitSettings.ALLOWED_HOSTS, String.class)
+                .map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList())
+                .orElse(List.of());
+        return new ConduitSettings(
+                config.getOptionalValue(ConduitSettings.PUBLIC_URL, String.class),
+                config.getOptionalValue(ConduitSettings.ALLOW_LOOPBACK_HTTP, Boolean.class).orElse(false),
+                hosts,
+                config.getOptionalValue(ConduitSettings.MAX_REQUEST_BYTES, Integer.class)
+                        .orElse(RequestBodies.DEFAULT_MAX_BYTES));
+    }
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    PublicUrl publicUrl(ConduitSettings settings) {
+        return new PublicUrl(settings.publicUrl());
+    }
+
+    @Produces
+    @Singleton
+    RequestBodies requestBodies(ConduitSettings settings) {
+        return new RequestBodies(settings.maxRequestBytes());
+    }
+
+    /** The grants installed in the WAR, found with its own class loader; fails start-up loudly when one is broken. */
+    @Produces
+    @Singleton
+    GrantRegistry grants() {
+        return GrantRegistry.load(EngineProducers.class.getClassLoader());
+    }
+
+    @Produces
+    @Singleton
+    EndpointPolicy endpointPolicy(ConduitSettings settings) {
+        return new EndpointPolicy(settings.allowLoopbackHttp(), settings.allowedHosts(), HostResolver.SYSTEM);
+    }
+
+    @Produces
+    @Singleton
+    HttpSettings httpSettings() {
+        return HttpSettings.DEFAULT;
+    }
+
+    /**
+     * Encrypts client secrets, tokens and pending authorizations at rest: the key from {@code conduit.encryption.key}
+     * (or {@code CONDUIT_ENCRYPTION_KEY}), else one generated on the first start and kept in {@code conduit.data.dir}.
+     */
+    @Produces
+    @Singleton
+    SecretCipher cipher() {
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        Path dataDirectory = Path.of(config.getOptionalValue(ConduitSettings.DATA_DIR, String.class).orElse("data"));
+        return new EncryptionKeys(dataDirectory).cipher(
+                config.getOptionalValue(ConduitSettings.ENCRYPTION_KEY, String.class));
+    }
+
+    /** The database behind {@code jdbc/conduit}, its schema migrated before any store touches it. */
+    @Produces
+    @Singleton
+    MigratedDatabase database() {
+        String version = Migrations.migrate(dataSource);
+        LOG.info(() -> "database schema at version " + version);
+        return new MigratedDatabase(dataSource);
+    }
+
+    @Produces
+    @Singleton
+    ConnectedSystemRepository systems(MigratedDatabase database, SecretCipher cipher, Clock clock) {
+        return new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock);
+    }
+
+    @Produces
+    @Singleton
+    TokenStore tokenStore(MigratedDatabase database, SecretCipher cipher, Clock clock) {
+        return new JdbcTokenStore(database.dataSource(), cipher, clock);
+    }
+
+    @Produces
+    @Singleton
+    PendingAuthorizationStore pendingAuthorizations(MigratedDatabase database, SecretCipher cipher, Clock clock) {
+        return new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock);
+    }
+
+    @Produces
+    @Singleton
+    TokenEndpointFactory tokenEndpoints(EndpointPolicy policy, HttpSettings http, Clock clock) {
+        return new HttpTokenEndpointFactory(policy, http, clock);
+    }
+
+    @Produces
+    @Singleton
+    TokenService tokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
+            TokenEndpointFactory endpoints, Clock clock) {
+        return new TokenService(systems, store, grants, endpoints, clock);
+    }
+
+    @Produces
+    @Singleton
+    AuthorizationService authorizationService(ConnectedSystemRepository systems, TokenStore store,
+            PendingAuthorizationStore pending, GrantRegistry grants, TokenEndpointFactory endpoints,
+            TokenService tokens, Clock clock) {
+        return new AuthorizationService(systems, store, pending, grants, endpoints, tokens, clock);
+    }
+
+    @Produces
+    @Singleton
+    IntegrationClient integrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
+            HttpSettings http) {
+        return new IntegrationClient(systems, tokens, policy, http);
+    }
+
+    @Produces
+    @Singleton
+    SystemAdministration administration(ConnectedSystemRepository systems, GrantRegistry grants,
+            EndpointPolicy policy, TokenService tokens, Clock clock) {
+        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock);
+    }
+
+    @Produces
+    @Singleton
+    AuthorizationLinks authorizationLinks(AuthorizationService authorizations, PublicUrl publicUrl) {
+        return new AuthorizationLinks(authorizations, publicUrl);
+    }
+
+    @Produces
+    @Singleton
+    SystemTransfer transfer(SystemAdministration admin, Clock clock) {
+        return new SystemTransfer(admin, clock);
+    }
+
+}

@@ -1,0 +1,28 @@
+package dev.conduit.web.problem;
+
+import dev.conduit.api.ConduitException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** A {@link ConduitException} leaves as its problem document, with {@code Retry-After} when the provider asked for one. */
+@Provider
+public class ConduitExceptionMapper implements ExceptionMapper<ConduitException> {
+
+    private static final Logger LOG = Logger.getLogger(ConduitExceptionMapper.class.getName());
+
+    @Override
+    public Response toResponse(ConduitException e) {
+        Problem problem = Problem.of(e);
+        // messages of ConduitException never hold secrets or tokens, so they may be logged
+        LOG.log(problem.status() >= 500 ? Level.WARNING : Level.FINE, "{0}", e.toString());
+        Response response = ProblemResponses.of(problem);
+        if (e.retryAfter().isPresent()) {
+            return Response.fromResponse(response)
+                    .header("Retry-After", Math.max(1, e.retryAfter().get().toSeconds())).build();
+        }
+        return response;
+    }
+}

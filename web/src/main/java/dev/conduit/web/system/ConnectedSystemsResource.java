@@ -1,0 +1,142 @@
+package dev.conduit.web.system;
+
+import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.web.Roles;
+import dev.conduit.web.authorization.AuthorizationLinks;
+import dev.conduit.web.config.PublicUrl;
+import dev.conduit.web.json.RequestBodies;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Administration of connected systems ({@code conduit-admin}). Secrets are write-only; every read shows the redirect
+ * URI to register at the provider, the status and the disabled reason.
+ */
+@Path("connected-systems")
+@ApplicationScoped
+@RolesAllowed(Roles.ADMIN)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Connected systems", description = "Administration (role conduit-admin)")
+public class ConnectedSystemsResource {
+
+    private SystemAdministration admin;
+    private SystemViews views;
+    private AuthorizationLinks links;
+    private PublicUrl publicUrl;
+    private RequestBodies bodies;
+
+    /** For CDI's client proxy. */
+    protected ConnectedSystemsResource() {
+    }
+
+    @Inject
+    public ConnectedSystemsResource(SystemAdministration admin, AuthorizationLinks links, PublicUrl publicUrl,
+            RequestBodies bodies) {
+        this.admin = admin;
+        this.views = new SystemViews(admin);
+        this.links = links;
+        this.publicUrl = publicUrl;
+        this.bodies = bodies;
+    }
+
+    @GET
+    @Operation(summary = "Every connected system, by name, without secrets")
+    public JsonArray list(@Context UriInfo uri) {
+        String redirectUri = publicUrl.redirectUri(uri.getRequestUri());
+        JsonArrayBuilder all = Json.createArrayBuilder();
+        for (ConnectedSystem system : admin.list()) {
+            all.add(views.view(system, redirectUri));
+        }
+        return all.build();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Registers a connected system",
+            description = "A client-credentials system is tested at once: tokenTest reports the outcome, and the "
+                    + "system is saved even when the test fails, so that it can be corrected.")
+    public Response create(InputStream body, @Context UriInfo uri) {
+        ConnectedSystem system = SystemJson.read(bodies.readObject(body), null, Optional.empty());
+        SystemAdministration.Saved saved = admin.create(system);
+        return Response.created(uri.getAbsolutePathBuilder().path(saved.system().name()).build())
+                .entity(views.view(saved, publicUrl.redirectUri(uri.getRequestUri()))).build();
+    }
+
+    @GET
+    @Path("{name}")
+    @Operation(summary = "One connected system, without secrets")
+    public JsonObject get(@PathParam("name") String name, @Context UriInfo uri) {
+        return views.view(admin.get(name), publicUrl.redirectUri(uri.getRequestUri())).build();
+    }
+
+    @PUT
+    @Path("{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replaces a connected system's configuration",
+            description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one. Changing "
+                    + "endpoints, client, secret or scope discards the system's tokens.")
+    public JsonObject update(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
+        ConnectedSystem stored = admin.get(name);
+        ConnectedSystem system = SystemJson.read(bodies.readObject(body), name, Optional.of(stored));
+        return views.view(admin.update(system), publicUrl.redirectUri(uri.getRequestUri()));
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Operation(summary = "Removes a connected system and its tokens")
+    public Response delete(@PathParam("name") String name) {
+        admin.delete(name);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{name}/test")
+    @Operation(summary = "Tests a connected system",
+            description = "Client credentials: obtains a token now and reports the outcome (tokenTest). "
+                    + "Authorization code: returns an authorization link for the administrator.")
+    public JsonObject test(@PathParam("name") String name, @Context SecurityContext security,
+            @Context UriInfo uri) {
+        ConnectedSystem system = admin.get(name);
+        String redirectUri = publicUrl.redirectUri(uri.getRequestUri());
+        if (admin.isInteractive(system)) {
+            return Json.createObjectBuilder()
+                    .add("authorizationLink", links.createJson(name, security.getUserPrincipal(), uri.getRequestUri()))
+                    .add("system", views.view(system, redirectUri))
+                    .build();
+        }
+        TokenTest test = admin.test(system);
+        return Json.createObjectBuilder()
+                .add("tokenTest", test.toJson())
+                .add("system", views.view(system, redirectUri))
+                .build();
+    }
+
+    @POST
+    @Path("{name}/enable")
+    @Operation(summary = "Puts a disabled connected system back to OK")
+    public JsonObject enable(@PathParam("name") String name, @Context UriInfo uri) {
+        return views.view(admin.enable(name), publicUrl.redirectUri(uri.getRequestUri())).build();
+    }
+}

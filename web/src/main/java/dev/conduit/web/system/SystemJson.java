@@ -1,0 +1,265 @@
+package dev.conduit.web.system;
+
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.api.Secret;
+import dev.conduit.api.system.BodyFormat;
+import dev.conduit.api.system.ClientAuthMethod;
+import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.api.system.RetryPolicy;
+import dev.conduit.api.system.Variable;
+import dev.conduit.web.json.JsonFields;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A connected system's configuration as JSON, both ways. Secrets are write-only: {@link #read} takes
+ * {@code clientSecret} and secret variable values, {@link #write} shows only that they are set.
+ *
+ * <p>The members a read shows but a write ignores ({@code clientSecretSet}, {@code redirectUri}, {@code status}...)
+ * are accepted on input, so that a system read with GET can be changed and sent back with PUT.
+ */
+public final class SystemJson {
+
+    /** Configuration members. */
+    static final Set<String> CONFIGURATION = Set.of("name", "description", "category", "grantType", "tokenEndpoint",
+            "authorizationEndpoint", "revocationEndpoint", "introspectionEndpoint", "issuer",
+            "issuerParameterSupported", "integrationBaseUrl", "clientId", "clientSecret", "clientAuthMethod", "scope",
+            "includeScope", "retryPolicy", "tokenRejectedStatuses", "tokenResponseKey", "bodyFormat", "variables",
+            "extraQueryParameters", "extraFormParameters", "extraHeaders", "defaultTokenLifetimeSeconds",
+            "refreshAheadSeconds", "version");
+
+    /** Members only a read shows; ignored on input. */
+    static final Set<String> READ_ONLY = Set.of("clientSecretSet", "tokenScope", "redirectUri", "status",
+            "disabledReason", "hint", "errorCode", "statusSince", "tokenTest", "clientSecretRequired");
+
+    private static final Set<String> ALL;
+
+    static {
+        Set<String> all = new LinkedHashSet<>(CONFIGURATION);
+        all.addAll(READ_ONLY);
+        ALL = Set.copyOf(all);
+    }
+
+    private SystemJson() {
+    }
+
+    /**
+     * Builds a system from its JSON. Where the JSON leaves a secret out, the {@code stored} system's secret is kept
+     * (write-only secrets survive an edit that does not repeat them).
+     *
+     * @param json   the request object
+     * @param name   the name from the URL, or {@code null} to take it from the JSON
+     * @param stored the system as stored, when this is an edit
+     * @throws ConduitException {@code INVALID_REQUEST} or {@code INVALID_CONFIGURATION} naming the field
+     */
+    public static ConnectedSystem read(JsonObject json, String name, Optional<ConnectedSystem> stored) {
+        JsonFields in = JsonFields.of(json).allowOnly(ALL);
+        String bodyName = in.string("name");
+        if (name != null && bodyName != null && !bodyName.equals(name)) {
+            throw ConduitException.builder(ErrorCode.INVALID_REQUEST,
+                    "name: '" + bodyName + "' differs from the name in the URL; a connected system cannot be renamed "
+                            + "(create a new one and delete the old)").field("name").build();
+        }
+        ConnectedSystem.Builder b = ConnectedSystem.builder()
+                .name(name != null ? name : bodyName)
+                .description(in.string("description"))
+                .category(in.string("category"))
+                .grantType(in.string("grantType"))
+                .tokenEndpoint(in.string("tokenEndpoint"))
+                .authorizationEndpoint(in.string("authorizationEndpoint"))
+                .revocationEndpoint(in.string("revocationEndpoint"))
+                .introspectionEndpoint(in.string("introspectionEndpoint"))
+                .issuer(in.string("issuer"))
+                .integrationBaseUrl(in.string("integrationBaseUrl"))
+                .clientId(in.string("clientId"))
+                .scope(in.string("scope"));
+        optional(in.bool("issuerParameterSupported")).ifPresent(b::issuerParameterSupported);
+        optional(in.bool("includeScope")).ifPresent(b::includeScope);
+        b.clientSecret(clientSecret(in, stored));
+        String authMethod = in.string("clientAuthMethod");
+        if (authMethod != null) {
+            b.clientAuthMethod(ClientAuthMethod.fromWireName(authMethod));
+        }
+        String bodyFormat = in.string("bodyFormat");
+        if (bodyFormat != null) {
+            b.bodyFormat(bodyFormat(bodyFormat, in));
+        }
+        String keyPath = in.string("tokenResponseKey");
+        if (keyPath != null) {
+            b.tokenResponseKey(keyPath);
+        }
+        JsonFields retry = in.object("retryPolicy");
+        if (retry != null) {
+            retry.allowOnly(Set.of("maxAttempts", "maxWaitSeconds"));
+            long attempts = Optional.ofNullable(retry.integer("maxAttempts", 1, 10))
+                    .orElse((long) RetryPolicy.DEFAULT.maxAttempts());
+            long wait = Optional.ofNullable(retry.integer("maxWaitSeconds", 1, 600))
+                    .orElse(RetryPolicy.DEFAULT.maxWait().toSeconds());
+            b.retryPolicy(new RetryPolicy((int) attempts, Duration.ofSeconds(wait)));
+        }
+        JsonArray statuses = in.array("tokenRejectedStatuses");
+        if (statuses != null) {
+            b.tokenRejectedStatuses(statuses(statuses, in.name("tokenRejectedStatuses")));
+        }
+        Long lifetime = in.integer("defaultTokenLifetimeSeconds", 1, Duration.ofDays(365).toSeconds());
+        if (lifetime != null) {
+            b.defaultTokenLifetime(Duration.ofSeconds(lifetime));
+        }
+        Long ahead = in.integer("refreshAheadSeconds", 1, Duration.ofHours(1).toSeconds());
+        if (ahead != null) {
+            b.refreshAhead(Duration.ofSeconds(ahead));
+        }
+        b.extraQueryParameters(in.stringMap("extraQueryParameters"));
+        b.extraFormParameters(in.stringMap("extraFormParameters"));
+        b.extraHeaders(in.stringMap("extraHeaders"));
+        readVariables(in, stored, b);
+        Long version = in.integer("version", 0, Long.MAX_VALUE);
+        b.version(version != null ? version : stored.map(ConnectedSystem::version).orElse(0L));
+        return b.build();
+    }
+
+    /** The configuration as JSON, without secrets: {@code clientSecretSet} and each secret variable's {@code valueSet}. */
+    public static JsonObjectBuilder write(ConnectedSystem s) {
+        JsonObjectBuilder json = writeConfiguration(s);
+        json.add("clientSecretSet", s.clientSecret().isPresent());
+        json.add("version", s.version());
+        return json;
+    }
+
+    /**
+     * The configuration as it goes into an export package: no secret and no version; {@code clientSecretRequired} says
+     * that the target environment must supply a client secret in the customization file.
+     */
+    public static JsonObject writeForExport(ConnectedSystem s) {
+        return writeConfiguration(s).add("clientSecretRequired", s.clientSecret().isPresent()).build();
+    }
+
+    private static JsonObjectBuilder writeConfiguration(ConnectedSystem s) {
+        JsonObjectBuilder json = Json.createObjectBuilder();
+        json.add("name", s.name());
+        s.description().ifPresent(v -> json.add("description", v));
+        s.category().ifPresent(v -> json.add("category", v));
+        json.add("grantType", s.grantType());
+        json.add("tokenEndpoint", s.tokenEndpoint());
+        s.authorizationEndpoint().ifPresent(v -> json.add("authorizationEndpoint", v));
+        s.revocationEndpoint().ifPresent(v -> json.add("revocationEndpoint", v));
+        s.introspectionEndpoint().ifPresent(v -> json.add("introspectionEndpoint", v));
+        s.issuer().ifPresent(v -> json.add("issuer", v));
+        json.add("issuerParameterSupported", s.issuerParameterSupported());
+        s.integrationBaseUrl().ifPresent(v -> json.add("integrationBaseUrl", v));
+        json.add("clientId", s.clientId());
+        json.add("clientAuthMethod", s.clientAuthMethod().wireName());
+        json.add("scope", s.scope().toString());
+        json.add("includeScope", s.includeScope());
+        json.add("retryPolicy", Json.createObjectBuilder()
+                .add("maxAttempts", s.retryPolicy().maxAttempts())
+                .add("maxWaitSeconds", s.retryPolicy().maxWait().toSeconds()));
+        JsonArrayBuilder statuses = Json.createArrayBuilder();
+        s.tokenRejectedStatuses().forEach(statuses::add);
+        json.add("tokenRejectedStatuses", statuses);
+        json.add("tokenResponseKey", s.tokenResponseKey());
+        json.add("bodyFormat", s.bodyFormat().name());
+        JsonObjectBuilder variables = Json.createObjectBuilder();
+        for (Variable v : s.variables().values()) {
+            JsonObjectBuilder variable = Json.createObjectBuilder().add("secret", v.secret());
+            if (v.secret()) {
+                variable.add("valueSet", v.secretValue() != null);
+            } else {
+                variable.add("value", v.plainValue());
+            }
+            variables.add(v.name(), variable);
+        }
+        json.add("variables", variables);
+        json.add("extraQueryParameters", stringMap(s.extraQueryParameters()));
+        json.add("extraFormParameters", stringMap(s.extraFormParameters()));
+        json.add("extraHeaders", stringMap(s.extraHeaders()));
+        json.add("defaultTokenLifetimeSeconds", s.defaultTokenLifetime().toSeconds());
+        json.add("refreshAheadSeconds", s.refreshAhead().toSeconds());
+        return json;
+    }
+
+    private static Secret clientSecret(JsonFields in, Optional<ConnectedSystem> stored) {
+        String secret = in.string("clientSecret");
+        if (secret == null) {
+            return stored.flatMap(ConnectedSystem::clientSecret).orElse(null);
+        }
+        if (secret.isEmpty()) {
+            throw ConduitException.invalidField("clientSecret",
+                    "must not be empty; leave it out to keep the stored secret");
+        }
+        return Secret.of(secret);
+    }
+
+    private static void readVariables(JsonFields in, Optional<ConnectedSystem> stored, ConnectedSystem.Builder b) {
+        JsonFields variables = in.object("variables");
+        if (variables == null) {
+            return;
+        }
+        for (String name : variables.names()) {
+            JsonFields v = variables.object(name);
+            if (v == null) {
+                throw variables.invalid(name, "must be an object such as {\"value\": \"acme\"} or {\"secret\": true, \"value\": \"...\"}");
+            }
+            v.allowOnly(Set.of("value", "secret", "valueSet"));
+            boolean secret = Boolean.TRUE.equals(v.bool("secret"));
+            String value = v.string("value");
+            if (secret) {
+                Secret kept = value == null
+                        ? stored.map(s -> s.variables().get(name)).filter(Variable::secret).map(Variable::secretValue)
+                                .orElse(null)
+                        : Secret.ofNullable(value);
+                b.variable(Variable.secret(name, kept));
+            } else {
+                if (value == null) {
+                    throw v.invalid("value", "is required for a plain variable");
+                }
+                b.variable(Variable.plain(name, value));
+            }
+        }
+    }
+
+    private static BodyFormat bodyFormat(String value, JsonFields in) {
+        try {
+            return BodyFormat.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ConduitException.invalidField(in.name("bodyFormat"), "'" + value + "' is not FORM or JSON");
+        }
+    }
+
+    private static Set<Integer> statuses(JsonArray array, String field) {
+        Set<Integer> statuses = new LinkedHashSet<>();
+        for (JsonValue value : array) {
+            if (!(value instanceof JsonNumber n) || !n.isIntegral()) {
+                throw ConduitException.invalidField(field, "must be a list of HTTP statuses such as [401, 403]");
+            }
+            long status = n.longValue();
+            if (status < 400 || status > 599) {
+                throw ConduitException.invalidField(field, "must be 4xx or 5xx statuses, was " + status);
+            }
+            statuses.add((int) status);
+        }
+        return statuses;
+    }
+
+    private static JsonObjectBuilder stringMap(Map<String, String> map) {
+        JsonObjectBuilder json = Json.createObjectBuilder();
+        map.forEach(json::add);
+        return json;
+    }
+
+    private static <T> Optional<T> optional(T value) {
+        return Optional.ofNullable(value);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.conduit.web.system;
+
+import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.api.system.SystemStatus;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+
+/**
+ * A connected system as an administrator reads it: its configuration without secrets, the redirect URI to register at
+ * the provider, whose tokens it holds, and its status with the disabled reason and what to do.
+ */
+public final class SystemViews {
+
+    private final SystemAdministration admin;
+
+    public SystemViews(SystemAdministration admin) {
+        this.admin = admin;
+    }
+
+    public JsonObjectBuilder view(ConnectedSystem system, String redirectUri) {
+        JsonObjectBuilder json = SystemJson.write(system);
+        admin.tokenScope(system).ifPresentOrElse(scope -> json.add("tokenScope", scope.name()),
+                () -> json.add("tokenScope", JsonValue.NULL));
+        json.add("redirectUri", redirectUri);
+        SystemStatus status = admin.status(system.name());
+        json.add("status", status.state().name());
+        json.add("statusSince", status.since().toString());
+        if (status.isOk()) {
+            json.add("errorCode", JsonValue.NULL).add("disabledReason", JsonValue.NULL).add("hint", JsonValue.NULL);
+        } else {
+            json.add("errorCode", status.code().name()).add("disabledReason", status.reason())
+                    .add("hint", status.hint());
+        }
+        return json;
+    }
+
+    public JsonObject view(SystemAdministration.Saved saved, String redirectUri) {
+        JsonObjectBuilder json = view(saved.system(), redirectUri);
+        saved.tokenTest().ifPresent(test -> json.add("tokenTest", test.toJson()));
+        return json.build();
+    }
+}

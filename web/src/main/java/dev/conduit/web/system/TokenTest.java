@@ -1,0 +1,52 @@
+package dev.conduit.web.system;
+
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.api.OAuthError;
+import dev.conduit.core.lifecycle.AccessToken;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.time.Instant;
+
+/**
+ * The outcome of obtaining a token for a system right after it was saved or on request: never the token itself.
+ *
+ * @param ok               whether a token was obtained
+ * @param code             why not, else {@code null}
+ * @param message          what went wrong, else {@code null}
+ * @param hint             what to do, else {@code null}
+ * @param oauthError       what the provider said, when it said something
+ * @param expiresAt        when the token obtained expires, when one was
+ * @param scope            the scope granted, when a token was obtained
+ */
+public record TokenTest(boolean ok, ErrorCode code, String message, String hint, OAuthError oauthError,
+        Instant expiresAt, String scope) {
+
+    public static TokenTest succeeded(AccessToken token) {
+        return new TokenTest(true, null, null, null, null, token.expiresAt(), token.scope().toString());
+    }
+
+    public static TokenTest failed(ConduitException e) {
+        return new TokenTest(false, e.code(), e.getMessage(), e.hint(), e.oauthError().orElse(null), null, null);
+    }
+
+    public JsonObject toJson() {
+        JsonObjectBuilder json = Json.createObjectBuilder().add("ok", ok);
+        if (ok) {
+            json.add("expiresAt", expiresAt.toString()).add("scope", scope);
+            return json.build();
+        }
+        json.add("code", code.name()).add("message", message).add("hint", hint);
+        if (oauthError != null) {
+            json.add("error", oauthError.error());
+            if (oauthError.errorDescription() != null) {
+                json.add("error_description", oauthError.errorDescription());
+            }
+            if (oauthError.errorUri() != null) {
+                json.add("error_uri", oauthError.errorUri());
+            }
+        }
+        return json.build();
+    }
+}

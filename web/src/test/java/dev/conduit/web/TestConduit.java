@@ -1,0 +1,152 @@
+package dev.conduit.web;
+
+import dev.conduit.api.token.Subject;
+import dev.conduit.core.http.HttpTokenEndpointFactory;
+import dev.conduit.core.integration.IntegrationClient;
+import dev.conduit.core.lifecycle.AuthorizationService;
+import dev.conduit.core.lifecycle.GrantRegistry;
+import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.store.InMemoryConnectedSystemRepository;
+import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
+import dev.conduit.core.store.InMemoryTokenStore;
+import dev.conduit.core.testing.HostileTokenServer;
+import dev.conduit.core.testing.MutableClock;
+import dev.conduit.core.testing.TestSystems;
+import dev.conduit.web.authorization.AuthorizationLinkResource;
+import dev.conduit.web.authorization.AuthorizationLinks;
+import dev.conduit.web.authorization.AuthorizationResource;
+import dev.conduit.web.config.PublicUrl;
+import dev.conduit.web.invoke.InvokeResource;
+import dev.conduit.web.json.RequestBodies;
+import dev.conduit.web.system.ConnectedSystemsResource;
+import dev.conduit.web.system.SystemAdministration;
+import dev.conduit.web.transfer.SystemTransfer;
+import dev.conduit.web.transfer.TransferResource;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The web layer over the real engine, without a container: in-memory stores, the grants found on the class path, the
+ * real HTTP token endpoint client talking to a {@link HostileTokenServer}, and the resources built as CDI would.
+ */
+public final class TestConduit implements AutoCloseable {
+
+    public static final String PUBLIC_URL = "http://conduit.test";
+    public static final String REDIRECT_URI = PUBLIC_URL + "/oauth/callback";
+
+    public final HostileTokenServer server = HostileTokenServer.start();
+    public final MutableClock clock = MutableClock.startingAt("2026-03-01T10:00:00Z");
+    public final InMemoryConnectedSystemRepository systems = new InMemoryConnectedSystemRepository(clock);
+    public final InMemoryTokenStore tokens = new InMemoryTokenStore();
+    public final InMemoryPendingAuthorizationStore pending = new InMemoryPendingAuthorizationStore(clock);
+    public final GrantRegistry grants = GrantRegistry.load(TestConduit.class.getClassLoader());
+    public final HttpTokenEndpointFactory endpoints =
+            new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.fastSettings(), clock);
+    public final TokenService tokenService = new TokenService(systems, tokens, grants, endpoints, clock, d -> { });
+    public final AuthorizationService authorizations =
+            new AuthorizationService(systems, tokens, pending, grants, endpoints, tokenService, clock);
+    public final IntegrationClient integration =
+            new IntegrationClient(systems, tokenService, TestSystems.loopbackPolicy(), TestSystems.fastSettings());
+    public final SystemAdministration admin =
+            new SystemAdministration(systems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService, clock);
+    public final PublicUrl publicUrl = new PublicUrl(Optional.of(PUBLIC_URL));
+    public final RequestBodies bodies = new RequestBodies(RequestBodies.DEFAULT_MAX_BYTES);
+    public final AuthorizationLinks links = new AuthorizationLinks(authorizations, publicUrl);
+
+    public final ConnectedSystemsResource systemsResource =
+            new ConnectedSystemsResource(admin, links, publicUrl, bodies);
+    public final AuthorizationResource authorizationResource = new AuthorizationResource(authorizations);
+    public final AuthorizationLinkResource linkResource = new AuthorizationLinkResource(links);
+    public final InvokeResource invokeResource = new InvokeResource(admin, integration, links, bodies);
+    public final SystemTransfer transfer = new SystemTransfer(admin, clock);
+    public final TransferResource transferResource = new TransferResource(transfer, bodies);
+
+    /** A request body. */
+    public static InputStream body(String json) {
+        return new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    /** The request's URI as JAX-RS would give it, for a request to {@code path} under the API. */
+    public static UriInfo uri(String path) {
+        URI request = URI.create(PUBLIC_URL + "/api/" + path);
+        return (UriInfo) Proxy.newProxyInstance(UriInfo.class.getClassLoader(), new Class<?>[] {UriInfo.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getRequestUri", "getAbsolutePath" -> request;
+                    case "getAbsolutePathBuilder", "getRequestUriBuilder" -> UriBuilder.fromUri(request);
+                    case "getBaseUri" -> URI.create(PUBLIC_URL + "/api/");
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** A logged-in Conduit user with these roles. */
+    public static SecurityContext login(String user, String... roles) {
+        Set<String> granted = Set.of(roles);
+        Principal principal = () -> user;
+        return new SecurityContext() {
+            @Override
+            public Principal getUserPrincipal() {
+                return principal;
+            }
+
+            @Override
+            public boolean isUserInRole(String role) {
+                return granted.contains(role);
+            }
+
+            @Override
+            public boolean isSecure() {
+                return false;
+            }
+
+            @Override
+            public String getAuthenticationScheme() {
+                return BASIC_AUTH;
+            }
+        };
+    }
+
+    public static Subject user(String name) {
+        return Subject.user(name);
+    }
+
+    /** A client-credentials system on the test server, as an administrator posts it. */
+    public String clientCredentialsJson(String name) {
+        return """
+                {"name": "%s", "grantType": "client_credentials", "tokenEndpoint": "%s",
+                 "integrationBaseUrl": "%s", "clientId": "%s", "clientSecret": "%s", "scope": "read write",
+                 "retryPolicy": {"maxAttempts": 2, "maxWaitSeconds": 5}}
+                """.formatted(name, server.url("/token"), server.url("/api"), TestSystems.CLIENT_ID,
+                TestSystems.CLIENT_SECRET);
+    }
+
+    /** An authorization-code system on the test server, as an administrator posts it. */
+    public String authorizationCodeJson(String name) {
+        return """
+                {"name": "%s", "grantType": "authorization_code", "tokenEndpoint": "%s",
+                 "authorizationEndpoint": "%s", "issuer": "%s", "integrationBaseUrl": "%s",
+                 "clientId": "%s", "clientSecret": "%s", "scope": "openid profile"}
+                """.formatted(name, server.url("/token"), server.url("/authorize"), server.url(""),
+                server.url("/api"), TestSystems.CLIENT_ID, TestSystems.CLIENT_SECRET);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
