@@ -14,8 +14,8 @@ conduit=${CONDUIT_URL:-http://localhost:9080}
 admin=${CONDUIT_ADMIN:-admin:admin-pass}
 token_port=${TOKEN_PORT:-19180}
 resource_port=${RESOURCE_PORT:-19181}
-duration=${DURATION:-15s}
-connections=${CONNECTIONS:-8}
+duration=${DURATION:-10s}
+concurrency=${CONCURRENCY:-1 8}
 rounds=${ROUNDS:-3}
 system=bench-invoke
 out=${1:-$root/docs/bench-results/invoke-overhead.txt}
@@ -43,20 +43,33 @@ echo
 
 direct_url="http://127.0.0.1:$resource_port/api/hello"
 invoke_url="$conduit/api/connected-systems/$system/invoke"
-run() { # name url script seconds
-  wrk -t1 -c"$connections" -d"$4" --latency -s "$here/$3" "$2"
+liberty_pid=${LIBERTY_PID:-$(ss -ltnpH "sport = :${conduit##*:}" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)}
+cpu_ticks() { # user + system CPU time of a process, in clock ticks
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+run() { # connections url script duration; then the CPU the servers spent, in microseconds per request
+  local l0 s0
+  l0=$(cpu_ticks "$liberty_pid"); s0=$(cpu_ticks "$servers")
+  wrk -t1 -c"$1" -d"$4" --latency -s "$here/$3" "$2"
+  echo "cpu-ticks liberty $(( $(cpu_ticks "$liberty_pid") - l0 )) loopback-servers $(( $(cpu_ticks "$servers") - s0 )) hz $(getconf CLK_TCK)"
 }
 echo "warm-up" >&2
-run direct "$direct_url" direct.lua 5s > /dev/null
-run conduit "$invoke_url" invoke.lua 15s > /dev/null
+run 8 "$direct_url" direct.lua 5s > /dev/null
+run 8 "$invoke_url" invoke.lua 20s > /dev/null
 
 {
-  echo "# figure 4: $(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), wrk -t1 -c$connections -d$duration"
-  for round in $(seq 1 "$rounds"); do
-    echo "## round $round: direct"
-    run direct "$direct_url" direct.lua "$duration"
-    echo "## round $round: conduit"
-    run conduit "$invoke_url" invoke.lua "$duration"
+  echo "# figure 4: $(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), wrk -t1 -d$duration"
+  for connections in $concurrency; do
+    for round in $(seq 1 "$rounds"); do
+      echo "## connections $connections round $round: direct"
+      run "$connections" "$direct_url" direct.lua "$duration"
+      echo "## connections $connections round $round: conduit"
+      run "$connections" "$invoke_url" invoke.lua "$duration"
+    done
   done
+  echo "# load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out"
+
+# one line per run, then the median of each figure per side and concurrency
+awk -f "$here/wrk-summary.awk" "$out" | tee -a "$out"
 curl -s -o /dev/null -u "$admin" -X DELETE "$conduit/api/connected-systems/$system" || true

@@ -20,6 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoopbackResourceServer implements AutoCloseable {
 
+    static {
+        // answer at once: without TCP_NODELAY a keep-alive response waits for the client's delayed ACK (about 40 ms)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     static final byte[] BODY = "{\"greeting\":\"hello\",\"items\":[1,2,3]}".getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;

@@ -55,6 +55,15 @@ public final class IntegrationClient {
     public IntegrationResponse invoke(String systemName, Subject subject, IntegrationRequest request) {
         ConnectedSystem system = systems.find(systemName).orElseThrow(() -> new ConduitException(
                 ErrorCode.UNKNOWN_SYSTEM, "no connected system named '" + systemName + "'"));
+        return invoke(system, subject, request);
+    }
+
+    /**
+     * Sends {@code request} to {@code system}'s resource server as {@code subject}, for a caller that has just read the
+     * system: reading it again would cost a database query, a JSON parse and a decryption per call.
+     */
+    public IntegrationResponse invoke(ConnectedSystem system, Subject subject, IntegrationRequest request) {
+        String systemName = system.name();
         URI target = target(system, request);
         AccessToken token = tokens.accessToken(systemName, subject);
         IntegrationResponse first = send(system, target, request, token, false);

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
+import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.http.HttpTokenEndpointFactory;
 import dev.conduit.core.lifecycle.AccessToken;
@@ -36,13 +37,14 @@ class IntegrationClientTest {
 
     private final MutableClock clock = MutableClock.startingAt("2026-01-01T00:00:00Z");
     private HostileTokenServer server;
+    private InMemoryConnectedSystemRepository systems;
     private TokenService tokens;
     private IntegrationClient client;
 
     @BeforeEach
     void setUp() {
         server = HostileTokenServer.start();
-        InMemoryConnectedSystemRepository systems = new InMemoryConnectedSystemRepository(clock);
+        systems = new InMemoryConnectedSystemRepository(clock);
         systems.create(TestSystems.clientCredentials(server).build());
         tokens = new TokenService(systems, new InMemoryTokenStore(), GrantRegistry.of(new ClientCredentialsGrant()),
                 new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.fastSettings(), clock), clock);
@@ -73,6 +75,23 @@ class IntegrationClientTest {
         assertThat(bearer(call)).isEqualTo("Bearer tok-1");
         assertThat(call.queryParameter("expand")).contains("lines");
         assertThat(server.requestCount("/token")).isEqualTo(1);
+    }
+
+    @Test
+    void invokeWhenGivenTheSystemThenSendsWithoutReadingItAgain() {
+        server.enqueue(okToken("tok-1", 3600));
+        server.path(ORDERS).enqueue(json(200, "{\"id\":42}"));
+        ConnectedSystem system = systems.find(NAME).orElseThrow();
+        tokens.accessToken(NAME, APP); // cached: the call itself needs nothing from the repository
+        systems.delete(NAME); // so a second read of the system would fail with UNKNOWN_SYSTEM
+
+        IntegrationResponse response = client.invoke(system, APP, IntegrationRequest.get("orders/42"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(bearer(server.requests(ORDERS).get(0))).isEqualTo("Bearer tok-1");
+        assertThatThrownBy(() -> client.invoke(NAME, APP, IntegrationRequest.get("orders/42")))
+                .isInstanceOfSatisfying(ConduitException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_SYSTEM));
     }
 
     @Test

@@ -79,7 +79,7 @@ public class InvokeResource {
         boolean perUser = admin.tokenScope(system).orElse(TokenScope.PER_APP) == TokenScope.PER_USER;
         Subject subject = perUser ? AuthorizationLinks.subject(user) : Subject.application();
         try {
-            return InvokeJson.write(client.invoke(name, subject, request));
+            return InvokeJson.write(client.invoke(system, subject, request)); // read once per call
         } catch (ConduitException e) {
             if (perUser && (e.code() == ErrorCode.AUTHORIZATION_REQUIRED || e.code() == ErrorCode.INVALID_GRANT)) {
                 throw authorizationRequired(e, name, user, uri);
