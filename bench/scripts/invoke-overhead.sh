@@ -55,7 +55,7 @@ run() { # connections url script duration; then the CPU the servers spent, in mi
 }
 echo "warm-up" >&2
 run 8 "$direct_url" direct.lua 5s > /dev/null
-run 8 "$invoke_url" invoke.lua 20s > /dev/null
+run 8 "$invoke_url" invoke.lua 60s > /dev/null # a fresh server needs about a minute of JIT
 
 {
   echo "# figure 4: $(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), wrk -t1 -d$duration"
