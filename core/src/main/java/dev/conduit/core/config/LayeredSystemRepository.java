@@ -87,12 +87,20 @@ public final class LayeredSystemRepository implements ConnectedSystemRepository 
 
     private void refuseDeclared(String name) {
         if (declared.declares(name)) {
-            String prefix = ConfiguredSystems.prefix(name);
-            throw ConduitException.builder(ErrorCode.READ_ONLY_SYSTEM, "connected system '" + name
-                    + "' is defined in configuration: change the properties " + prefix + "* (for example "
-                    + prefix + "client-id, or the environment variable "
-                    + prefix.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "CLIENT_ID) instead")
-                    .field(prefix + "*").system(name).build();
+            throw readOnly(name);
         }
+    }
+
+    /**
+     * The refusal of a change to a system declared in configuration: {@code READ_ONLY_SYSTEM} (409), naming the
+     * properties and the environment variables to change instead.
+     */
+    public static ConduitException readOnly(String name) {
+        String prefix = ConfiguredSystems.prefix(name);
+        return ConduitException.builder(ErrorCode.READ_ONLY_SYSTEM, "connected system '" + name
+                + "' is defined in configuration: change the properties " + prefix + "* (for example "
+                + prefix + "client-id, or the environment variable "
+                + prefix.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "CLIENT_ID) instead")
+                .field(prefix + "*").system(name).build();
     }
 }

@@ -3,6 +3,8 @@ package dev.conduit.web.config;
 import dev.conduit.api.grant.PendingAuthorizationStore;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.token.TokenStore;
+import dev.conduit.core.config.ConfiguredSystems;
+import dev.conduit.core.config.LayeredSystemRepository;
 import dev.conduit.core.http.EndpointPolicy;
 import dev.conduit.core.http.HostResolver;
 import dev.conduit.core.http.HttpSettings;
@@ -125,10 +127,24 @@ public class EngineProducers {
         return new MigratedDatabase(dataSource);
     }
 
+    /**
+     * The systems declared under {@code conduit.systems.<name>.*}, read from MicroProfile Config on every lookup, so
+     * environment variables and secret references ({@code ${ORDERS_CLIENT_SECRET}}) apply at use.
+     */
     @Produces
     @Singleton
-    ConnectedSystemRepository systems(MigratedDatabase database, SecretCipher cipher, Clock clock) {
-        return new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock);
+    ConfiguredSystems configuredSystems() {
+        return new ConfiguredSystems(new MicroProfileConfigLookup(
+                ConfigProvider.getConfig(EngineProducers.class.getClassLoader())));
+    }
+
+    /** The systems declared in configuration (read-only) over the ones administrators store in the database. */
+    @Produces
+    @Singleton
+    ConnectedSystemRepository systems(ConfiguredSystems configured, MigratedDatabase database, SecretCipher cipher,
+            Clock clock) {
+        return new LayeredSystemRepository(configured,
+                new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock), clock);
     }
 
     @Produces
@@ -174,8 +190,8 @@ public class EngineProducers {
     @Produces
     @Singleton
     SystemAdministration administration(ConnectedSystemRepository systems, GrantRegistry grants,
-            EndpointPolicy policy, TokenService tokens, Clock clock) {
-        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock);
+            EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured) {
+        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured::declares);
     }
 
     @Produces

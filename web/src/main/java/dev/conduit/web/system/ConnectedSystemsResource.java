@@ -98,6 +98,7 @@ public class ConnectedSystemsResource {
             description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one. Changing "
                     + "endpoints, client, secret or scope discards the system's tokens.")
     public JsonObject update(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
+        admin.requireWritable(name);
         ConnectedSystem stored = admin.get(name);
         ConnectedSystem system = SystemJson.read(bodies.readObject(body), name, Optional.of(stored));
         return views.view(admin.update(system), publicUrl.redirectUri(uri.getRequestUri()));

@@ -42,7 +42,8 @@ public final class SystemJson {
 
     /** Members only a read shows; ignored on input. */
     static final Set<String> READ_ONLY = Set.of("clientSecretSet", "tokenScope", "redirectUri", "status",
-            "disabledReason", "hint", "errorCode", "statusSince", "tokenTest", "clientSecretRequired");
+            "disabledReason", "hint", "errorCode", "statusSince", "tokenTest", "clientSecretRequired", "source",
+            "readOnly");
 
     private static final Set<String> ALL;
 
