@@ -5,6 +5,7 @@ import dev.conduit.core.config.ConfigLookup;
 import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.config.LayeredSystemRepository;
 import dev.conduit.core.http.HttpTokenEndpointFactory;
+import dev.conduit.core.http.MetadataDiscovery;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
@@ -87,8 +88,10 @@ public final class TestConduit implements AutoCloseable {
     public final RequestBodies bodies = new RequestBodies(RequestBodies.DEFAULT_MAX_BYTES);
     public final AuthorizationLinks links = new AuthorizationLinks(authorizations, publicUrl);
 
+    public final MetadataDiscovery discovery =
+            new MetadataDiscovery(TestSystems.loopbackPolicy(), TestSystems.fastSettings());
     public final ConnectedSystemsResource systemsResource =
-            new ConnectedSystemsResource(admin, links, publicUrl, bodies);
+            new ConnectedSystemsResource(admin, links, publicUrl, bodies, discovery);
     public final AuthorizationResource authorizationResource = new AuthorizationResource(authorizations);
     public final AuthorizationLinkResource linkResource = new AuthorizationLinkResource(links);
     public final InvokeResource invokeResource = new InvokeResource(admin, integration, links, bodies);

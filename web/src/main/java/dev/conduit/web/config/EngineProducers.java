@@ -9,6 +9,7 @@ import dev.conduit.core.http.EndpointPolicy;
 import dev.conduit.core.http.HostResolver;
 import dev.conduit.core.http.HttpSettings;
 import dev.conduit.core.http.HttpTokenEndpointFactory;
+import dev.conduit.core.http.MetadataDiscovery;
 import dev.conduit.core.http.TokenEndpointFactory;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
@@ -157,6 +158,13 @@ public class EngineProducers {
     @Singleton
     PendingAuthorizationStore pendingAuthorizations(MigratedDatabase database, SecretCipher cipher, Clock clock) {
         return new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock);
+    }
+
+    /** Reads an issuer's metadata when a system is saved with an issuer and no endpoints (RFC 8414, OIDC Discovery). */
+    @Produces
+    @Singleton
+    MetadataDiscovery metadataDiscovery(EndpointPolicy policy, HttpSettings http) {
+        return new MetadataDiscovery(policy, http);
     }
 
     @Produces

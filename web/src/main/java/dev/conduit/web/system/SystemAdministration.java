@@ -4,11 +4,13 @@ import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.InteractiveGrant;
+import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.api.system.TokenScope;
 import dev.conduit.core.config.LayeredSystemRepository;
+import dev.conduit.core.http.ClientAssertion;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
 import java.time.Clock;
@@ -103,12 +105,15 @@ public final class SystemAdministration {
 
     /**
      * Checks what saving the system requires, without saving: the grant type is installed, the grant accepts the
-     * system, and every URL passes the endpoint policy.
+     * system, every URL passes the endpoint policy, and a private_key_jwt key can sign.
      */
     public void validate(ConnectedSystem system) {
         Grant grant = grants.get(system.grantType());
         grant.validate(system);
         endpointPolicy.accept(system);
+        if (system.clientAuthMethod() == ClientAuthMethod.PRIVATE_KEY_JWT) {
+            ClientAssertion.validateKey(system.clientAssertionKey().orElseThrow());
+        }
     }
 
     /** Stores a new system ({@code DUPLICATE_SYSTEM} when the name is taken), then tests it when it can be. */

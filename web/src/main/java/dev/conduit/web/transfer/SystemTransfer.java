@@ -180,6 +180,9 @@ public final class SystemTransfer {
             if (doc.getBoolean("clientSecretRequired", false) && blank(values.get("clientSecret"))) {
                 missing.add(name + ".clientSecret");
             }
+            if (doc.getBoolean("clientAssertionKeyRequired", false) && blank(values.get("clientAssertionKey"))) {
+                missing.add(name + ".clientAssertionKey");
+            }
             JsonValue variables = doc.get("variables");
             if (variables instanceof JsonObject vars) {
                 vars.forEach((variable, definition) -> {
@@ -213,7 +216,7 @@ public final class SystemTransfer {
                 String variable = field.substring(Customization.VARIABLES.length());
                 boolean secret = declared.get(variable) instanceof JsonObject d && d.getBoolean("secret", false);
                 variables.add(variable, Json.createObjectBuilder().add("secret", secret).add("value", value));
-            } else if (value.isBlank() && !field.equals("clientSecret")) {
+            } else if (value.isBlank() && !field.equals("clientSecret") && !field.equals("clientAssertionKey")) {
                 merged.remove(field);
             } else if (!value.isBlank()) {
                 merged.add(field, value);
@@ -221,6 +224,7 @@ public final class SystemTransfer {
         });
         merged.add("variables", variables);
         merged.remove("clientSecretRequired");
+        merged.remove("clientAssertionKeyRequired");
         try {
             ConnectedSystem system = SystemJson.read(merged.build(), null, Optional.empty());
             admin.validate(system);
