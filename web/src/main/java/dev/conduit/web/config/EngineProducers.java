@@ -18,6 +18,7 @@ import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.json.RequestBodies;
+import dev.conduit.web.restclient.RestClientTokens;
 import dev.conduit.web.store.EncryptionKeys;
 import dev.conduit.web.store.JdbcConnectedSystemRepository;
 import dev.conduit.web.store.JdbcPendingAuthorizationStore;
@@ -27,8 +28,12 @@ import dev.conduit.web.system.SystemAdministration;
 import dev.conduit.web.transfer.SystemTransfer;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -206,6 +211,26 @@ public class EngineProducers {
     @Singleton
     AuthorizationLinks authorizationLinks(AuthorizationService authorizations, PublicUrl publicUrl) {
         return new AuthorizationLinks(authorizations, publicUrl);
+    }
+
+    /**
+     * The tokens typed Rest Clients send ({@code ConduitAuthentication}); the caller is the user of the request being
+     * served, looked up at each call, since the filter runs on that request's thread.
+     */
+    @Produces
+    @Singleton
+    RestClientTokens restClientTokens(SystemAdministration admin, TokenService tokens, AuthorizationLinks links) {
+        return new RestClientTokens(admin, tokens, links, EngineProducers::currentCaller);
+    }
+
+    /** The user and URI of the request being served, or neither outside a request (a timer, a message). */
+    static RestClientTokens.Caller currentCaller() {
+        try {
+            HttpServletRequest request = CDI.current().select(HttpServletRequest.class).get();
+            return new RestClientTokens.Caller(request.getUserPrincipal(), URI.create(request.getRequestURL().toString()));
+        } catch (ContextNotActiveException | IllegalStateException e) {
+            return new RestClientTokens.Caller(null, null);
+        }
     }
 
     @Produces
