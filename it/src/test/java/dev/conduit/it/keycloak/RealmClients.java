@@ -1,0 +1,27 @@
+package dev.conduit.it.keycloak;
+
+/** The clients and users of {@code conduit-realm.json}; the values here and in the JSON change together. */
+public final class RealmClients {
+
+    /** Client credentials; may ask for {@code orders.read} but not {@code orders.write}; its service account may view users. */
+    public static final String CC_CLIENT = "conduit-cc";
+    public static final String CC_SECRET = "conduit-cc-secret";
+
+    /** Authorization code with PKCE S256, 15 s access tokens, single-use rotating refresh tokens. */
+    public static final String WEB_CLIENT = "conduit-web";
+    public static final String WEB_SECRET = "conduit-web-secret";
+
+    /** Standard token exchange (RFC 8693) enabled; its own tokens carry itself as audience. */
+    public static final String EXCHANGE_CLIENT = "conduit-exchange";
+    public static final String EXCHANGE_SECRET = "conduit-exchange-secret";
+
+    /** The resource server that introspects tokens whose audience is {@code orders-api}. */
+    public static final String ORDERS_API = "orders-api";
+    public static final String ORDERS_API_SECRET = "orders-api-secret";
+
+    public static final String ALICE = "alice";
+    public static final String ALICE_PASSWORD = "alice-kc-pass";
+
+    private RealmClients() {
+    }
+}
