@@ -5,6 +5,7 @@ import dev.conduit.api.ErrorCode;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A typed Rest Client call for a per-user connected system that the current user has not authorized (or whose grant
@@ -43,7 +44,7 @@ public class AuthorizationRequiredException extends ConduitException {
     }
 
     @Override
-    public java.util.Optional<String> systemName() {
-        return java.util.Optional.of(connectedSystem);
+    public Optional<String> systemName() {
+        return Optional.of(connectedSystem);
     }
 }

@@ -23,8 +23,12 @@ import java.io.OutputStream;
 import java.io.Reader;
 import java.lang.reflect.Method;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -60,9 +64,15 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
     static final String USE_PROPERTY = "dev.conduit.tokenUse";
     /** The connect and read timeout of the one retry. */
     static final Duration RETRY_TIMEOUT = Duration.ofSeconds(30);
-    /** Marks the answer of a refused call (set by the request filter, never sent by a server). */
+    /** Marks the answer of a refused call, made up by the request filter: no request was sent. */
     static final String REFUSED_HEADER = "Conduit-Authorization-Required";
     static final String EXPIRES_HEADER = "Conduit-Authorization-Link-Expires";
+    static final String NONCE_HEADER = "Conduit-Refusal";
+    /**
+     * Proves that a refusal was made up here and not sent by a resource server, which could otherwise pose as one and
+     * hand the user a link of its choosing: random per JVM, never sent anywhere.
+     */
+    private static final String NONCE = newNonce();
 
     private final Supplier<RestClientTokens> tokens;
 
@@ -148,6 +158,7 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
     private static Answer refusal(AuthorizationRequiredException e) {
         MultivaluedMap<String, String> headers = new MultivaluedHashMap<>();
         headers.putSingle(REFUSED_HEADER, e.connectedSystem());
+        headers.putSingle(NONCE_HEADER, NONCE);
         headers.putSingle(HttpHeaders.LOCATION, e.authorizationUrl().toString());
         headers.putSingle(EXPIRES_HEADER, e.expiresAt().toString());
         return new Answer(Response.Status.FORBIDDEN.getStatusCode(), headers, new byte[0]);
@@ -197,7 +208,8 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
 
     @Override
     public boolean handles(int status, MultivaluedMap<String, Object> headers) {
-        return headers.containsKey(REFUSED_HEADER);
+        Object nonce = headers.getFirst(NONCE_HEADER);
+        return nonce != null && isOurs(nonce.toString());
     }
 
     @Override
@@ -208,10 +220,21 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
     /** The exception a refused call stands for, or {@code null} when the answer is not a refusal. */
     public static AuthorizationRequiredException refusal(Response response) {
         String system = response.getHeaderString(REFUSED_HEADER);
-        if (system == null) {
+        String nonce = response.getHeaderString(NONCE_HEADER);
+        if (system == null || nonce == null || !isOurs(nonce)) {
             return null;
         }
         return new AuthorizationRequiredException(system, URI.create(response.getHeaderString(HttpHeaders.LOCATION)),
                 Instant.parse(response.getHeaderString(EXPIRES_HEADER)));
+    }
+
+    private static boolean isOurs(String nonce) {
+        return MessageDigest.isEqual(nonce.getBytes(StandardCharsets.US_ASCII), NONCE.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String newNonce() {
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 }

@@ -13,6 +13,7 @@ import dev.conduit.web.system.SystemAdministration;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -28,13 +29,12 @@ public final class RestClientTokens {
     /**
      * The token put on one request, remembered so that a rejection renews exactly it.
      *
-     * @param system  the connected system
-     * @param subject whose token it is
-     * @param token   the token sent
+     * @param system           the connected system
+     * @param subject          whose token it is
+     * @param token            the token sent
      * @param rejectedStatuses the system's "token rejected" statuses (default 401, 403, 404)
      */
-    public record TokenUse(String system, Subject subject, AccessToken token,
-            java.util.Set<Integer> rejectedStatuses) {
+    public record TokenUse(String system, Subject subject, AccessToken token, Set<Integer> rejectedStatuses) {
 
         @Override
         public String toString() {

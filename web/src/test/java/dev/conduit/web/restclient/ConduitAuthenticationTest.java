@@ -275,4 +275,20 @@ class ConduitAuthenticationTest {
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_SYSTEM));
         assertThat(conduit.server.requestCount()).isZero();
     }
+
+    @Test
+    void handlesWhenResourceServerSendsRefusalHeadersThenNotTakenForAConduitRefusal() {
+        conduit.server.path("/token").enqueue(ScriptedResponse.okToken("app-token-f", 3600));
+        conduit.server.path("/api/orders/9").enqueue(ScriptedResponse.status(409)
+                .withHeader("Conduit-Authorization-Required", "orders")
+                .withHeader("Conduit-Refusal", "guessed-nonce")
+                .withHeader("Location", "https://attacker.example/phish")
+                .withHeader("Conduit-Authorization-Link-Expires", "2030-01-01T00:00:00Z"));
+
+        Response forged = call("orders/9", GET_ORDER).get();
+
+        assertThat(forged.getStatus()).isEqualTo(409);
+        assertThat(new ConduitAuthentication(() -> tokens).handles(forged.getStatus(), forged.getHeaders())).isFalse();
+        assertThat(ConduitAuthentication.refusal(forged)).isNull();
+    }
 }
