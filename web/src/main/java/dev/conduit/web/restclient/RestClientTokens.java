@@ -4,7 +4,6 @@ import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.grant.AuthorizationRequest;
 import dev.conduit.api.system.ConnectedSystem;
-import dev.conduit.api.system.TokenScope;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.lifecycle.AccessToken;
 import dev.conduit.core.lifecycle.TokenService;
@@ -64,14 +63,14 @@ public final class RestClientTokens {
      */
     public TokenUse use(String systemName) {
         ConnectedSystem system = admin.get(systemName);
-        boolean perUser = admin.tokenScope(system).orElse(TokenScope.PER_APP) == TokenScope.PER_USER;
+        boolean perUser = admin.isPerUser(system);
         Caller current = perUser ? caller.get() : null;
         Subject subject = perUser ? userOf(current, systemName) : Subject.application();
         try {
             return new TokenUse(systemName, subject, tokens.accessToken(systemName, subject),
                     system.tokenRejectedStatuses());
         } catch (ConduitException e) {
-            if (perUser && (e.code() == ErrorCode.AUTHORIZATION_REQUIRED || e.code() == ErrorCode.INVALID_GRANT)) {
+            if (perUser && AuthorizationLinks.mustAuthorize(e)) {
                 AuthorizationRequest link = links.create(systemName, current.user(), current.requestUri());
                 throw new AuthorizationRequiredException(systemName, link.url(), link.pending().expiresAt());
             }

@@ -104,6 +104,14 @@ public final class SystemAdministration {
     }
 
     /**
+     * Whether the system holds one token per user; a system whose grant is not installed counts as per-app, so that a
+     * call fails on the missing grant rather than on the caller.
+     */
+    public boolean isPerUser(ConnectedSystem system) {
+        return tokenScope(system).orElse(TokenScope.PER_APP) == TokenScope.PER_USER;
+    }
+
+    /**
      * Checks what saving the system requires, without saving: the grant type is installed, the grant accepts the
      * system, every URL passes the endpoint policy, and a private_key_jwt key can sign.
      */
