@@ -20,6 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LayeredSystemRepository implements ConnectedSystemRepository {
 
+    /** Case-insensitive, then case-sensitive: one order for declared and stored systems, whatever the database. */
+    public static final Comparator<String> NAME_ORDER =
+            String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
+
     private final ConfiguredSystems declared;
     private final ConnectedSystemRepository stored;
     private final Clock clock;
@@ -46,7 +50,7 @@ public final class LayeredSystemRepository implements ConnectedSystemRepository 
     public List<ConnectedSystem> findAll() {
         List<ConnectedSystem> all = new ArrayList<>(declared.all());
         stored.findAll().stream().filter(s -> !declared.declares(s.name())).forEach(all::add);
-        all.sort(Comparator.comparing(ConnectedSystem::name, String.CASE_INSENSITIVE_ORDER));
+        all.sort(Comparator.comparing(ConnectedSystem::name, NAME_ORDER));
         return all;
     }
 
