@@ -1,7 +1,11 @@
 package dev.conduit.web;
 
 import dev.conduit.api.token.Subject;
+import dev.conduit.core.config.ConfigLookup;
+import dev.conduit.core.config.ConfiguredSystems;
+import dev.conduit.core.config.LayeredSystemRepository;
 import dev.conduit.core.http.HttpTokenEndpointFactory;
+import dev.conduit.core.http.MetadataDiscovery;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
@@ -34,8 +38,10 @@ import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The web layer over the real engine, without a container: in-memory stores, the grants found on the class path, the
@@ -48,25 +54,44 @@ public final class TestConduit implements AutoCloseable {
 
     public final HostileTokenServer server = HostileTokenServer.start();
     public final MutableClock clock = MutableClock.startingAt("2026-03-01T10:00:00Z");
+    /** The stored systems (what the database holds in the server). */
     public final InMemoryConnectedSystemRepository systems = new InMemoryConnectedSystemRepository(clock);
+    /** MicroProfile Config as the server sees it: put {@code conduit.systems.<name>.*} here to declare systems. */
+    public final Map<String, String> configuration = new ConcurrentHashMap<>();
+    public final ConfiguredSystems configured = new ConfiguredSystems(new ConfigLookup() {
+        @Override
+        public Optional<String> get(String key) {
+            return Optional.ofNullable(configuration.get(key));
+        }
+
+        @Override
+        public Set<String> names() {
+            return Set.copyOf(configuration.keySet());
+        }
+    });
+    /** Every system the engine sees: declared over stored, as the server wires them. */
+    public final LayeredSystemRepository allSystems = new LayeredSystemRepository(configured, systems, clock);
     public final InMemoryTokenStore tokens = new InMemoryTokenStore();
     public final InMemoryPendingAuthorizationStore pending = new InMemoryPendingAuthorizationStore(clock);
     public final GrantRegistry grants = GrantRegistry.load(TestConduit.class.getClassLoader());
     public final HttpTokenEndpointFactory endpoints =
             new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.fastSettings(), clock);
-    public final TokenService tokenService = new TokenService(systems, tokens, grants, endpoints, clock, d -> { });
+    public final TokenService tokenService = new TokenService(allSystems, tokens, grants, endpoints, clock, d -> { });
     public final AuthorizationService authorizations =
-            new AuthorizationService(systems, tokens, pending, grants, endpoints, tokenService, clock);
+            new AuthorizationService(allSystems, tokens, pending, grants, endpoints, tokenService, clock);
     public final IntegrationClient integration =
-            new IntegrationClient(systems, tokenService, TestSystems.loopbackPolicy(), TestSystems.fastSettings());
+            new IntegrationClient(allSystems, tokenService, TestSystems.loopbackPolicy(), TestSystems.fastSettings());
     public final SystemAdministration admin =
-            new SystemAdministration(systems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService, clock);
+            new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
+                    clock, configured::declares);
     public final PublicUrl publicUrl = new PublicUrl(Optional.of(PUBLIC_URL));
     public final RequestBodies bodies = new RequestBodies(RequestBodies.DEFAULT_MAX_BYTES);
     public final AuthorizationLinks links = new AuthorizationLinks(authorizations, publicUrl);
 
+    public final MetadataDiscovery discovery =
+            new MetadataDiscovery(TestSystems.loopbackPolicy(), TestSystems.fastSettings());
     public final ConnectedSystemsResource systemsResource =
-            new ConnectedSystemsResource(admin, links, publicUrl, bodies);
+            new ConnectedSystemsResource(admin, links, publicUrl, bodies, discovery);
     public final AuthorizationResource authorizationResource = new AuthorizationResource(authorizations);
     public final AuthorizationLinkResource linkResource = new AuthorizationLinkResource(links);
     public final InvokeResource invokeResource = new InvokeResource(admin, integration, links, bodies);

@@ -73,6 +73,11 @@ public final class ConfiguredSystems {
         return PREFIX + name + ".";
     }
 
+    /** The property that holds a field of a declared system: {@code tokenEndpoint} -> {@code conduit.systems.<name>.token-endpoint}. */
+    public static String property(String name, String field) {
+        return prefix(name) + kebab(field);
+    }
+
     /** Every declared system, read now. An invalid one is an error naming its property. */
     public List<ConnectedSystem> all() {
         return names().stream().map(this::read).toList();

@@ -20,6 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LayeredSystemRepository implements ConnectedSystemRepository {
 
+    /** Case-insensitive, then case-sensitive: one order for declared and stored systems, whatever the database. */
+    public static final Comparator<String> NAME_ORDER =
+            String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
+
     private final ConfiguredSystems declared;
     private final ConnectedSystemRepository stored;
     private final Clock clock;
@@ -46,7 +50,7 @@ public final class LayeredSystemRepository implements ConnectedSystemRepository 
     public List<ConnectedSystem> findAll() {
         List<ConnectedSystem> all = new ArrayList<>(declared.all());
         stored.findAll().stream().filter(s -> !declared.declares(s.name())).forEach(all::add);
-        all.sort(Comparator.comparing(ConnectedSystem::name, String.CASE_INSENSITIVE_ORDER));
+        all.sort(Comparator.comparing(ConnectedSystem::name, NAME_ORDER));
         return all;
     }
 
@@ -87,12 +91,20 @@ public final class LayeredSystemRepository implements ConnectedSystemRepository 
 
     private void refuseDeclared(String name) {
         if (declared.declares(name)) {
-            String prefix = ConfiguredSystems.prefix(name);
-            throw ConduitException.builder(ErrorCode.READ_ONLY_SYSTEM, "connected system '" + name
-                    + "' is defined in configuration: change the properties " + prefix + "* (for example "
-                    + prefix + "client-id, or the environment variable "
-                    + prefix.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "CLIENT_ID) instead")
-                    .field(prefix + "*").system(name).build();
+            throw readOnly(name);
         }
+    }
+
+    /**
+     * The refusal of a change to a system declared in configuration: {@code READ_ONLY_SYSTEM} (409), naming the
+     * properties and the environment variables to change instead.
+     */
+    public static ConduitException readOnly(String name) {
+        String prefix = ConfiguredSystems.prefix(name);
+        return ConduitException.builder(ErrorCode.READ_ONLY_SYSTEM, "connected system '" + name
+                + "' is defined in configuration: change the properties " + prefix + "* (for example "
+                + prefix + "client-id, or the environment variable "
+                + prefix.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "CLIENT_ID) instead")
+                .field(prefix + "*").system(name).build();
     }
 }

@@ -31,12 +31,26 @@ import java.util.UUID;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7523#section-3">RFC 7523 section 3</a>
  */
-final class ClientAssertion {
+public final class ClientAssertion {
 
     static final String TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private static final Duration LIFETIME = Duration.ofSeconds(60);
 
     private ClientAssertion() {
+    }
+
+    /**
+     * Refuses a key that cannot sign assertions: not a PKCS#8 PEM, or neither RSA nor EC P-256. Run when a system is
+     * saved, so that a bad key is refused naming {@code clientAssertionKey} rather than failing every token request.
+     *
+     * @throws ConduitException {@code INVALID_CONFIGURATION}, field {@code clientAssertionKey}; never quoting the key
+     */
+    public static void validateKey(Secret pemKey) {
+        PrivateKey key = parse(pemKey);
+        boolean p256 = key instanceof ECPrivateKey ec && ec.getParams().getCurve().getField().getFieldSize() == 256;
+        if (!(key instanceof RSAPrivateKey) && !p256) {
+            throw ConduitException.invalidField("clientAssertionKey", "must be an RSA or EC P-256 private key");
+        }
     }
 
     /** A signed assertion for one token request to {@code audience}. */

@@ -109,7 +109,7 @@ public final class AuthorizationService {
         } catch (ConduitException e) {
             throw e.forSystem(systemName);
         }
-        tokenService.accept(systemName, user, issued);
+        tokenService.accept(system, user, issued);
         return AuthorizationStatus.authorized(systemName, issued.scope(), issued.expiresAt());
     }
 

@@ -128,9 +128,13 @@ public final class TokenService {
 
     /** Stores tokens obtained elsewhere, e.g. by completing an authorization, and serves them from now on. */
     public void accept(String systemName, Subject subject, TokenSet tokens) {
-        ConnectedSystem system = system(systemName);
+        accept(system(systemName), subject, tokens);
+    }
+
+    /** {@link #accept(String, Subject, TokenSet)} for a caller that has just read the system. */
+    void accept(ConnectedSystem system, Subject subject, TokenSet tokens) {
         requireMatchingSubject(system, grants.get(system.grantType()), subject);
-        TokenKey key = new TokenKey(systemName, subject);
+        TokenKey key = new TokenKey(system.name(), subject);
         store.update(key, current -> Optional.of(tokens));
         cache.put(key, cacheEntry(system, tokens));
     }

@@ -84,6 +84,15 @@ class ConfiguredSystemsTest {
     }
 
     @Test
+    void layeredFindAllWhenNamesDifferOnlyInCaseThenStoredOrderKept() {
+        InMemoryConnectedSystemRepository stored = new InMemoryConnectedSystemRepository(clock);
+        stored.create(configured.find("orders").orElseThrow().toBuilder().name("Orders").build());
+        LayeredSystemRepository systems = new LayeredSystemRepository(configured, stored, clock);
+
+        assertThat(systems.findAll()).extracting(ConnectedSystem::name).containsExactly("Orders", "orders");
+    }
+
+    @Test
     void layeredWhenDeclaredSystemEditedThenReadOnlyNamesProperty() {
         LayeredSystemRepository systems = new LayeredSystemRepository(configured,
                 new InMemoryConnectedSystemRepository(clock), clock);

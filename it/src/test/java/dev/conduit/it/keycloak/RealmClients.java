@@ -11,6 +11,13 @@ public final class RealmClients {
     public static final String WEB_CLIENT = "conduit-web";
     public static final String WEB_SECRET = "conduit-web-secret";
 
+    /**
+     * Client credentials with a signed JWT ({@code client-jwt} authenticator): its certificate is in the realm, the
+     * private key in {@code src/test/resources/keys/conduit-jwt.key}; its service account may view users.
+     */
+    public static final String JWT_CLIENT = "conduit-jwt";
+    public static final String JWT_KEY_RESOURCE = "/keys/conduit-jwt.key";
+
     /** Standard token exchange (RFC 8693) enabled; its own tokens carry itself as audience. */
     public static final String EXCHANGE_CLIENT = "conduit-exchange";
     public static final String EXCHANGE_SECRET = "conduit-exchange-secret";

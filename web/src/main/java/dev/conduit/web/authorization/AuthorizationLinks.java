@@ -43,6 +43,11 @@ public final class AuthorizationLinks {
                 .build();
     }
 
+    /** Whether a per-user token request failed because the user must open an authorization link (again). */
+    public static boolean mustAuthorize(ConduitException e) {
+        return e.code() == ErrorCode.AUTHORIZATION_REQUIRED || e.code() == ErrorCode.INVALID_GRANT;
+    }
+
     /** The Conduit user as a token subject. */
     public static Subject subject(Principal user) {
         if (user == null || user.getName() == null || user.getName().isBlank()) {

@@ -3,10 +3,13 @@ package dev.conduit.web.config;
 import dev.conduit.api.grant.PendingAuthorizationStore;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.token.TokenStore;
+import dev.conduit.core.config.ConfiguredSystems;
+import dev.conduit.core.config.LayeredSystemRepository;
 import dev.conduit.core.http.EndpointPolicy;
 import dev.conduit.core.http.HostResolver;
 import dev.conduit.core.http.HttpSettings;
 import dev.conduit.core.http.HttpTokenEndpointFactory;
+import dev.conduit.core.http.MetadataDiscovery;
 import dev.conduit.core.http.TokenEndpointFactory;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
@@ -15,6 +18,7 @@ import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.json.RequestBodies;
+import dev.conduit.web.restclient.RestClientTokens;
 import dev.conduit.web.store.EncryptionKeys;
 import dev.conduit.web.store.JdbcConnectedSystemRepository;
 import dev.conduit.web.store.JdbcPendingAuthorizationStore;
@@ -24,8 +28,12 @@ import dev.conduit.web.system.SystemAdministration;
 import dev.conduit.web.transfer.SystemTransfer;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -125,10 +133,24 @@ public class EngineProducers {
         return new MigratedDatabase(dataSource);
     }
 
+    /**
+     * The systems declared under {@code conduit.systems.<name>.*}, read from MicroProfile Config on every lookup, so
+     * environment variables and secret references ({@code ${ORDERS_CLIENT_SECRET}}) apply at use.
+     */
     @Produces
     @Singleton
-    ConnectedSystemRepository systems(MigratedDatabase database, SecretCipher cipher, Clock clock) {
-        return new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock);
+    ConfiguredSystems configuredSystems() {
+        return new ConfiguredSystems(new MicroProfileConfigLookup(
+                ConfigProvider.getConfig(EngineProducers.class.getClassLoader())));
+    }
+
+    /** The systems declared in configuration (read-only) over the ones administrators store in the database. */
+    @Produces
+    @Singleton
+    ConnectedSystemRepository systems(ConfiguredSystems configured, MigratedDatabase database, SecretCipher cipher,
+            Clock clock) {
+        return new LayeredSystemRepository(configured,
+                new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock), clock);
     }
 
     @Produces
@@ -141,6 +163,13 @@ public class EngineProducers {
     @Singleton
     PendingAuthorizationStore pendingAuthorizations(MigratedDatabase database, SecretCipher cipher, Clock clock) {
         return new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock);
+    }
+
+    /** Reads an issuer's metadata when a system is saved with an issuer and no endpoints (RFC 8414, OIDC Discovery). */
+    @Produces
+    @Singleton
+    MetadataDiscovery metadataDiscovery(EndpointPolicy policy, HttpSettings http) {
+        return new MetadataDiscovery(policy, http);
     }
 
     @Produces
@@ -174,14 +203,34 @@ public class EngineProducers {
     @Produces
     @Singleton
     SystemAdministration administration(ConnectedSystemRepository systems, GrantRegistry grants,
-            EndpointPolicy policy, TokenService tokens, Clock clock) {
-        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock);
+            EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured) {
+        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured::declares);
     }
 
     @Produces
     @Singleton
     AuthorizationLinks authorizationLinks(AuthorizationService authorizations, PublicUrl publicUrl) {
         return new AuthorizationLinks(authorizations, publicUrl);
+    }
+
+    /**
+     * The tokens typed Rest Clients send ({@code ConduitAuthentication}); the caller is the user of the request being
+     * served, looked up at each call, since the filter runs on that request's thread.
+     */
+    @Produces
+    @Singleton
+    RestClientTokens restClientTokens(SystemAdministration admin, TokenService tokens, AuthorizationLinks links) {
+        return new RestClientTokens(admin, tokens, links, EngineProducers::currentCaller);
+    }
+
+    /** The user and URI of the request being served, or neither outside a request (a timer, a message). */
+    static RestClientTokens.Caller currentCaller() {
+        try {
+            HttpServletRequest request = CDI.current().select(HttpServletRequest.class).get();
+            return new RestClientTokens.Caller(request.getUserPrincipal(), URI.create(request.getRequestURL().toString()));
+        } catch (ContextNotActiveException | IllegalStateException e) {
+            return new RestClientTokens.Caller(null, null);
+        }
     }
 
     @Produces

@@ -1,7 +1,11 @@
 package dev.conduit.web.config;
 
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.web.system.SystemAdministration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
@@ -9,17 +13,36 @@ import java.util.logging.Logger;
 
 /**
  * Builds the engine when the application starts rather than on the first request: the schema is migrated, the
- * encryption key resolved and the grants loaded now, so that a broken database, key or grant jar stops the deployment
- * with its reason instead of failing a user's call later.
+ * encryption key resolved and the grants loaded now, and every connected system declared in configuration is read and
+ * checked, so that a broken database, key, grant jar or {@code conduit.systems.*} property stops the deployment with
+ * its reason instead of failing a user's call later.
  */
 @ApplicationScoped
 public class StartupCheck {
 
     private static final Logger LOG = Logger.getLogger(StartupCheck.class.getName());
 
-    void onStart(@Observes Startup startup, GrantRegistry grants, TokenService tokens, ConduitSettings settings) {
-        LOG.info(() -> "Conduit ready: grants " + grants.types() + ", loopback http endpoints "
+    void onStart(@Observes Startup startup, GrantRegistry grants, TokenService tokens, ConduitSettings settings,
+            ConfiguredSystems configured, SystemAdministration admin) {
+        for (ConnectedSystem system : configured.all()) {
+            checkDeclared(system, admin);
+        }
+        LOG.info(() -> "Conduit ready: grants " + grants.types() + ", systems declared in configuration "
+                + configured.names() + ", loopback http endpoints "
                 + (settings.allowLoopbackHttp() ? "allowed" : "refused") + ", public URL "
                 + settings.publicUrl().orElse("(from each request)"));
+    }
+
+    /** The checks a save through the API would make: installed grant, the grant's own rules, the endpoint policy. */
+    private static void checkDeclared(ConnectedSystem system, SystemAdministration admin) {
+        try {
+            admin.validate(system);
+        } catch (ConduitException e) {
+            String property = e.field().map(f -> ConfiguredSystems.property(system.name(), f))
+                    .orElse(ConfiguredSystems.prefix(system.name()) + "*");
+            throw ConduitException.builder(e.code(), "connected system '" + system.name()
+                    + "' declared in configuration is invalid: " + e.getMessage() + " (property " + property + ")")
+                    .field(property).system(system.name()).build();
+        }
     }
 }

@@ -1,9 +1,7 @@
 package dev.conduit.web.invoke;
 
 import dev.conduit.api.ConduitException;
-import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ConnectedSystem;
-import dev.conduit.api.system.TokenScope;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.integration.IntegrationRequest;
@@ -76,12 +74,12 @@ public class InvokeResource {
         ConnectedSystem system = admin.get(name);
         IntegrationRequest request = InvokeJson.read(bodies.readObject(body));
         Principal user = security.getUserPrincipal();
-        boolean perUser = admin.tokenScope(system).orElse(TokenScope.PER_APP) == TokenScope.PER_USER;
+        boolean perUser = admin.isPerUser(system);
         Subject subject = perUser ? AuthorizationLinks.subject(user) : Subject.application();
         try {
             return InvokeJson.write(client.invoke(system, subject, request)); // read once per call
         } catch (ConduitException e) {
-            if (perUser && (e.code() == ErrorCode.AUTHORIZATION_REQUIRED || e.code() == ErrorCode.INVALID_GRANT)) {
+            if (perUser && AuthorizationLinks.mustAuthorize(e)) {
                 throw authorizationRequired(e, name, user, uri);
             }
             throw e;

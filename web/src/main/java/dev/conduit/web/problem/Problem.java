@@ -123,16 +123,25 @@ public final class Problem {
         if (field != null) {
             json.add("field", field);
         }
-        if (oauthError != null) {
-            json.add("error", oauthError.error());
-            if (oauthError.errorDescription() != null) {
-                json.add("error_description", oauthError.errorDescription());
+        addOAuthError(json, oauthError);
+        return json.build();
+    }
+
+    /**
+     * Adds what the provider said as {@code error}, {@code error_description} and {@code error_uri}, the members RFC 6749
+     * section 5.2 gives them; nothing when {@code error} is {@code null}.
+     */
+    public static JsonObjectBuilder addOAuthError(JsonObjectBuilder json, OAuthError error) {
+        if (error != null) {
+            json.add("error", error.error());
+            if (error.errorDescription() != null) {
+                json.add("error_description", error.errorDescription());
             }
-            if (oauthError.errorUri() != null) {
-                json.add("error_uri", oauthError.errorUri());
+            if (error.errorUri() != null) {
+                json.add("error_uri", error.errorUri());
             }
         }
-        return json.build();
+        return json;
     }
 
     /** A short, human title per code, e.g. {@code INVALID_CLIENT} -> "Invalid client". */

@@ -62,6 +62,13 @@ final class ConnectedSystemDocument {
         boolean isEmpty() {
             return clientSecret == null && clientAssertionKey == null && variables.isEmpty();
         }
+
+        /** Names what is set, never a value: a record's own toString would print every secret. */
+        @Override
+        public String toString() {
+            return "Secrets[clientSecret=" + (clientSecret == null ? "none" : "******") + ", clientAssertionKey="
+                    + (clientAssertionKey == null ? "none" : "******") + ", variables=" + variables.keySet() + "]";
+        }
     }
 
     static String configurationJson(ConnectedSystem system) {

@@ -6,6 +6,7 @@ import dev.conduit.api.Secret;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.SystemStatus;
+import dev.conduit.core.config.LayeredSystemRepository;
 import dev.conduit.core.crypto.SecretCipher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -43,9 +43,6 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
     private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM conduit_connected_system WHERE name = ?";
     private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM conduit_connected_system";
 
-    /** Case-insensitive, then case-sensitive: the same order on every database, whatever its collation. */
-    static final Comparator<String> NAME_ORDER =
-            Comparator.comparing((String name) -> name.toLowerCase(Locale.ROOT)).thenComparing(Comparator.naturalOrder());
     private static final String SELECT_VERSION = "SELECT version FROM conduit_connected_system WHERE name = ?";
     private static final String INSERT = "INSERT INTO conduit_connected_system (name, version, grant_type, configuration,"
             + " secrets, status_state, status_code, status_reason, status_since, created_at, updated_at)"
@@ -82,7 +79,7 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
         }
     }
 
-    /** {@inheritDoc} Ordered by {@link #NAME_ORDER}. */
+    /** {@inheritDoc} Ordered by {@link LayeredSystemRepository#NAME_ORDER}, whatever the database's collation. */
     @Override
     public List<ConnectedSystem> findAll() {
         try (Connection connection = dataSource.getConnection();
@@ -92,7 +89,7 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
             while (rs.next()) {
                 systems.add(read(rs));
             }
-            systems.sort(Comparator.comparing(ConnectedSystem::name, NAME_ORDER));
+            systems.sort(Comparator.comparing(ConnectedSystem::name, LayeredSystemRepository.NAME_ORDER));
             return systems;
         } catch (SQLException e) {
             throw Jdbc.failure("list the connected systems", e);

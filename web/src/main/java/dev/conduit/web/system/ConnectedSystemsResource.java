@@ -1,6 +1,7 @@
 package dev.conduit.web.system;
 
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.core.http.MetadataDiscovery;
 import dev.conduit.web.Roles;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.config.PublicUrl;
@@ -46,6 +47,7 @@ public class ConnectedSystemsResource {
     private AuthorizationLinks links;
     private PublicUrl publicUrl;
     private RequestBodies bodies;
+    private MetadataDiscovery discovery;
 
     /** For CDI's client proxy. */
     protected ConnectedSystemsResource() {
@@ -53,7 +55,8 @@ public class ConnectedSystemsResource {
 
     @Inject
     public ConnectedSystemsResource(SystemAdministration admin, AuthorizationLinks links, PublicUrl publicUrl,
-            RequestBodies bodies) {
+            RequestBodies bodies, MetadataDiscovery discovery) {
+        this.discovery = discovery;
         this.admin = admin;
         this.views = new SystemViews(admin);
         this.links = links;
@@ -76,9 +79,13 @@ public class ConnectedSystemsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Registers a connected system",
             description = "A client-credentials system is tested at once: tokenTest reports the outcome, and the "
-                    + "system is saved even when the test fails, so that it can be corrected.")
+                    + "system is saved even when the test fails, so that it can be corrected. With an issuer and "
+                    + "\"discover\": true (or no tokenEndpoint), the endpoints, the client authentication method and "
+                    + "issuerParameterSupported come from the issuer's metadata; a metadata issuer that differs "
+                    + "from the one given is refused with ISSUER_MISMATCH.")
     public Response create(InputStream body, @Context UriInfo uri) {
-        ConnectedSystem system = SystemJson.read(bodies.readObject(body), null, Optional.empty());
+        ConnectedSystem system = SystemJson.read(bodies.readObject(body), null, Optional.empty(),
+                discovery::discover);
         SystemAdministration.Saved saved = admin.create(system);
         return Response.created(uri.getAbsolutePathBuilder().path(saved.system().name()).build())
                 .entity(views.view(saved, publicUrl.redirectUri(uri.getRequestUri()))).build();
@@ -98,8 +105,10 @@ public class ConnectedSystemsResource {
             description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one. Changing "
                     + "endpoints, client, secret or scope discards the system's tokens.")
     public JsonObject update(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
+        admin.requireWritable(name);
         ConnectedSystem stored = admin.get(name);
-        ConnectedSystem system = SystemJson.read(bodies.readObject(body), name, Optional.of(stored));
+        ConnectedSystem system = SystemJson.read(bodies.readObject(body), name, Optional.of(stored),
+                discovery::discover);
         return views.view(admin.update(system), publicUrl.redirectUri(uri.getRequestUri()));
     }
 

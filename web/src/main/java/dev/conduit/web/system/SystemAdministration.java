@@ -4,10 +4,13 @@ import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.InteractiveGrant;
+import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.api.system.TokenScope;
+import dev.conduit.core.config.LayeredSystemRepository;
+import dev.conduit.core.http.ClientAssertion;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
 import java.time.Clock;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * What an administrator does to connected systems: every save is validated first (installed grant, the grant's own
@@ -29,12 +33,27 @@ public final class SystemAdministration {
     private final Consumer<ConnectedSystem> endpointPolicy;
     private final TokenService tokens;
     private final Clock clock;
+    private final Predicate<String> declaredInConfiguration;
 
     /**
+     * Administration of systems that are all stored (none declared in configuration).
+     *
      * @param endpointPolicy refuses a system whose URLs the endpoint policy does not allow ({@code ENDPOINT_NOT_ALLOWED})
      */
     public SystemAdministration(ConnectedSystemRepository systems, GrantRegistry grants,
             Consumer<ConnectedSystem> endpointPolicy, TokenService tokens, Clock clock) {
+        this(systems, grants, endpointPolicy, tokens, clock, name -> false);
+    }
+
+    /**
+     * @param endpointPolicy          refuses a system whose URLs the endpoint policy does not allow
+     *                                ({@code ENDPOINT_NOT_ALLOWED})
+     * @param declaredInConfiguration whether a system of that name is declared in configuration, and so read-only
+     */
+    public SystemAdministration(ConnectedSystemRepository systems, GrantRegistry grants,
+            Consumer<ConnectedSystem> endpointPolicy, TokenService tokens, Clock clock,
+            Predicate<String> declaredInConfiguration) {
+        this.declaredInConfiguration = Objects.requireNonNull(declaredInConfiguration, "declaredInConfiguration");
         this.systems = Objects.requireNonNull(systems, "systems");
         this.grants = Objects.requireNonNull(grants, "grants");
         this.endpointPolicy = Objects.requireNonNull(endpointPolicy, "endpointPolicy");
@@ -59,6 +78,18 @@ public final class SystemAdministration {
         return systems.find(name);
     }
 
+    /** Whether the system is declared in configuration ({@code conduit.systems.<name>.*}): read-only through the API. */
+    public boolean isDeclaredInConfiguration(String name) {
+        return declaredInConfiguration.test(name);
+    }
+
+    /** Refuses, before anything is read or checked, a change to a system declared in configuration. */
+    public void requireWritable(String name) {
+        if (isDeclaredInConfiguration(name)) {
+            throw LayeredSystemRepository.readOnly(name);
+        }
+    }
+
     public SystemStatus status(String name) {
         return systems.status(name);
     }
@@ -73,17 +104,29 @@ public final class SystemAdministration {
     }
 
     /**
+     * Whether the system holds one token per user; a system whose grant is not installed counts as per-app, so that a
+     * call fails on the missing grant rather than on the caller.
+     */
+    public boolean isPerUser(ConnectedSystem system) {
+        return tokenScope(system).orElse(TokenScope.PER_APP) == TokenScope.PER_USER;
+    }
+
+    /**
      * Checks what saving the system requires, without saving: the grant type is installed, the grant accepts the
-     * system, and every URL passes the endpoint policy.
+     * system, every URL passes the endpoint policy, and a private_key_jwt key can sign.
      */
     public void validate(ConnectedSystem system) {
         Grant grant = grants.get(system.grantType());
         grant.validate(system);
         endpointPolicy.accept(system);
+        if (system.clientAuthMethod() == ClientAuthMethod.PRIVATE_KEY_JWT) {
+            ClientAssertion.validateKey(system.clientAssertionKey().orElseThrow());
+        }
     }
 
     /** Stores a new system ({@code DUPLICATE_SYSTEM} when the name is taken), then tests it when it can be. */
     public Saved create(ConnectedSystem system) {
+        requireWritable(system.name());
         validate(system);
         ConnectedSystem created = systems.create(system);
         return new Saved(created, testIfAutonomous(created));
@@ -94,6 +137,7 @@ public final class SystemAdministration {
      * to {@code OK} until the token test (when it can run) says otherwise.
      */
     public Saved update(ConnectedSystem system) {
+        requireWritable(system.name());
         ConnectedSystem stored = get(system.name());
         validate(system);
         ConnectedSystem updated = systems.update(system);
@@ -106,6 +150,7 @@ public final class SystemAdministration {
 
     /** Removes a system and every token issued for it. */
     public void delete(String name) {
+        requireWritable(name);
         if (!systems.delete(name)) {
             throw unknown(name);
         }

@@ -8,6 +8,7 @@ import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.RetryPolicy;
 import dev.conduit.api.system.Variable;
+import dev.conduit.core.http.AuthorizationServerMetadata;
 import dev.conduit.web.json.JsonFields;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -18,10 +19,12 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A connected system's configuration as JSON, both ways. Secrets are write-only: {@link #read} takes
@@ -35,20 +38,26 @@ public final class SystemJson {
     /** Configuration members. */
     static final Set<String> CONFIGURATION = Set.of("name", "description", "category", "grantType", "tokenEndpoint",
             "authorizationEndpoint", "revocationEndpoint", "introspectionEndpoint", "issuer",
-            "issuerParameterSupported", "integrationBaseUrl", "clientId", "clientSecret", "clientAuthMethod", "scope",
+            "issuerParameterSupported", "integrationBaseUrl", "clientId", "clientSecret", "clientAuthMethod",
+            "clientAssertionKey", "clientAssertionKeyId", "scope",
             "includeScope", "retryPolicy", "tokenRejectedStatuses", "tokenResponseKey", "bodyFormat", "variables",
             "extraQueryParameters", "extraFormParameters", "extraHeaders", "defaultTokenLifetimeSeconds",
             "refreshAheadSeconds", "version");
 
+    /** Request flags: {@code discover} fills the endpoints from the issuer's metadata. */
+    static final Set<String> FLAGS = Set.of("discover");
+
     /** Members only a read shows; ignored on input. */
     static final Set<String> READ_ONLY = Set.of("clientSecretSet", "tokenScope", "redirectUri", "status",
-            "disabledReason", "hint", "errorCode", "statusSince", "tokenTest", "clientSecretRequired");
+            "disabledReason", "hint", "errorCode", "statusSince", "tokenTest", "clientSecretRequired", "source",
+            "readOnly", "clientAssertionKeySet", "clientAssertionKeyRequired");
 
     private static final Set<String> ALL;
 
     static {
         Set<String> all = new LinkedHashSet<>(CONFIGURATION);
         all.addAll(READ_ONLY);
+        all.addAll(FLAGS);
         ALL = Set.copyOf(all);
     }
 
@@ -65,7 +74,62 @@ public final class SystemJson {
      * @throws ConduitException {@code INVALID_REQUEST} or {@code INVALID_CONFIGURATION} naming the field
      */
     public static ConnectedSystem read(JsonObject json, String name, Optional<ConnectedSystem> stored) {
+        return read(json, name, stored, null);
+    }
+
+    /**
+     * Builds a system from its JSON, discovering what it leaves out from its issuer: with {@code "discover": true}, or
+     * when it names an {@code issuer} but no {@code tokenEndpoint}, the endpoints it leaves empty, the RFC 9207 switch
+     * and (when {@code clientAuthMethod} is not given) a client authentication method the server supports come from
+     * the issuer's metadata (RFC 8414, else OpenID Connect Discovery).
+     *
+     * @param discovery reads an issuer's metadata, or {@code null} where discovery is not offered (imports)
+     * @throws ConduitException {@code ISSUER_MISMATCH} (field {@code issuer}) when the metadata names another issuer,
+     *                          {@code DISCOVERY_FAILED}, or the invalid field; nothing is saved
+     * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-3.3">RFC 8414 section 3.3</a>
+     */
+    public static ConnectedSystem read(JsonObject json, String name, Optional<ConnectedSystem> stored,
+            Function<String, AuthorizationServerMetadata> discovery) {
         JsonFields in = JsonFields.of(json).allowOnly(ALL);
+        ConnectedSystem.Builder b = builder(in, name, stored);
+        String issuer = in.string("issuer");
+        boolean discover = Boolean.TRUE.equals(in.bool("discover"))
+                || issuer != null && !issuer.isBlank() && in.string("tokenEndpoint") == null;
+        if (!discover) {
+            return b.build();
+        }
+        if (issuer == null || issuer.isBlank()) {
+            throw ConduitException.invalidField("issuer", "is required to discover the endpoints (discover: true)");
+        }
+        if (discovery == null) {
+            throw ConduitException.builder(ErrorCode.INVALID_REQUEST,
+                    "discover: is not offered here; give the endpoints").field("discover").build();
+        }
+        AuthorizationServerMetadata metadata = discovery.apply(issuer.strip());
+        metadata.applyTo(b);
+        if (in.string("clientAuthMethod") == null) {
+            b.clientAuthMethod(supportedAuthMethod(metadata, in.has("clientAssertionKey")
+                    || stored.flatMap(ConnectedSystem::clientAssertionKey).isPresent()));
+        }
+        ConnectedSystem system = b.build();
+        metadata.check(system);
+        return system;
+    }
+
+    /** The method to use when none was given: private_key_jwt with a key, else basic, else post, as supported. */
+    private static ClientAuthMethod supportedAuthMethod(AuthorizationServerMetadata metadata, boolean hasKey) {
+        List<String> supported = metadata.tokenEndpointAuthMethods();
+        if (hasKey && supported.contains(ClientAuthMethod.PRIVATE_KEY_JWT.wireName())) {
+            return ClientAuthMethod.PRIVATE_KEY_JWT;
+        }
+        if (!supported.contains(ClientAuthMethod.CLIENT_SECRET_BASIC.wireName())
+                && supported.contains(ClientAuthMethod.CLIENT_SECRET_POST.wireName())) {
+            return ClientAuthMethod.CLIENT_SECRET_POST;
+        }
+        return ClientAuthMethod.CLIENT_SECRET_BASIC;
+    }
+
+    private static ConnectedSystem.Builder builder(JsonFields in, String name, Optional<ConnectedSystem> stored) {
         String bodyName = in.string("name");
         if (name != null && bodyName != null && !bodyName.equals(name)) {
             throw ConduitException.builder(ErrorCode.INVALID_REQUEST,
@@ -88,6 +152,8 @@ public final class SystemJson {
         optional(in.bool("issuerParameterSupported")).ifPresent(b::issuerParameterSupported);
         optional(in.bool("includeScope")).ifPresent(b::includeScope);
         b.clientSecret(clientSecret(in, stored));
+        b.clientAssertionKey(clientAssertionKey(in, stored));
+        b.clientAssertionKeyId(in.string("clientAssertionKeyId"));
         String authMethod = in.string("clientAuthMethod");
         if (authMethod != null) {
             b.clientAuthMethod(ClientAuthMethod.fromWireName(authMethod));
@@ -127,23 +193,29 @@ public final class SystemJson {
         readVariables(in, stored, b);
         Long version = in.integer("version", 0, Long.MAX_VALUE);
         b.version(version != null ? version : stored.map(ConnectedSystem::version).orElse(0L));
-        return b.build();
+        return b;
     }
 
-    /** The configuration as JSON, without secrets: {@code clientSecretSet} and each secret variable's {@code valueSet}. */
+    /**
+     * The configuration as JSON, without secrets: {@code clientSecretSet}, {@code clientAssertionKeySet} and each
+     * secret variable's {@code valueSet}.
+     */
     public static JsonObjectBuilder write(ConnectedSystem s) {
         JsonObjectBuilder json = writeConfiguration(s);
         json.add("clientSecretSet", s.clientSecret().isPresent());
+        json.add("clientAssertionKeySet", s.clientAssertionKey().isPresent());
         json.add("version", s.version());
         return json;
     }
 
     /**
      * The configuration as it goes into an export package: no secret and no version; {@code clientSecretRequired} says
-     * that the target environment must supply a client secret in the customization file.
+     * that the target environment must supply a client secret in the customization file,
+     * {@code clientAssertionKeyRequired} the same of a private_key_jwt signing key.
      */
     public static JsonObject writeForExport(ConnectedSystem s) {
-        return writeConfiguration(s).add("clientSecretRequired", s.clientSecret().isPresent()).build();
+        return writeConfiguration(s).add("clientSecretRequired", s.clientSecret().isPresent())
+                .add("clientAssertionKeyRequired", s.clientAssertionKey().isPresent()).build();
     }
 
     private static JsonObjectBuilder writeConfiguration(ConnectedSystem s) {
@@ -161,6 +233,7 @@ public final class SystemJson {
         s.integrationBaseUrl().ifPresent(v -> json.add("integrationBaseUrl", v));
         json.add("clientId", s.clientId());
         json.add("clientAuthMethod", s.clientAuthMethod().wireName());
+        s.clientAssertionKeyId().ifPresent(v -> json.add("clientAssertionKeyId", v));
         json.add("scope", s.scope().toString());
         json.add("includeScope", s.includeScope());
         json.add("retryPolicy", Json.createObjectBuilder()
@@ -200,6 +273,19 @@ public final class SystemJson {
                     "must not be empty; leave it out to keep the stored secret");
         }
         return Secret.of(secret);
+    }
+
+    /** The private_key_jwt signing key (PKCS#8 PEM): write-only, kept from the stored system when left out. */
+    private static Secret clientAssertionKey(JsonFields in, Optional<ConnectedSystem> stored) {
+        String key = in.string("clientAssertionKey");
+        if (key == null) {
+            return stored.flatMap(ConnectedSystem::clientAssertionKey).orElse(null);
+        }
+        if (key.isBlank()) {
+            throw ConduitException.invalidField("clientAssertionKey",
+                    "must not be empty; leave it out to keep the stored key");
+        }
+        return Secret.of(key);
     }
 
     private static void readVariables(JsonFields in, Optional<ConnectedSystem> stored, ConnectedSystem.Builder b) {

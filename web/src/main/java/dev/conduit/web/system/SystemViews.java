@@ -8,7 +8,8 @@ import jakarta.json.JsonValue;
 
 /**
  * A connected system as an administrator reads it: its configuration without secrets, the redirect URI to register at
- * the provider, whose tokens it holds, and its status with the disabled reason and what to do.
+ * the provider, whose tokens it holds, where it is defined ({@code source}: {@code configuration} systems are
+ * {@code readOnly}), and its status with the disabled reason and what to do.
  */
 public final class SystemViews {
 
@@ -23,6 +24,9 @@ public final class SystemViews {
         admin.tokenScope(system).ifPresentOrElse(scope -> json.add("tokenScope", scope.name()),
                 () -> json.add("tokenScope", JsonValue.NULL));
         json.add("redirectUri", redirectUri);
+        boolean declared = admin.isDeclaredInConfiguration(system.name());
+        json.add("source", declared ? "configuration" : "database");
+        json.add("readOnly", declared);
         SystemStatus status = admin.status(system.name());
         json.add("status", status.state().name());
         json.add("statusSince", status.since().toString());

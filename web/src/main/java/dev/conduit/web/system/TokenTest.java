@@ -4,6 +4,7 @@ import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.OAuthError;
 import dev.conduit.core.lifecycle.AccessToken;
+import dev.conduit.web.problem.Problem;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -38,15 +39,6 @@ public record TokenTest(boolean ok, ErrorCode code, String message, String hint,
             return json.build();
         }
         json.add("code", code.name()).add("message", message).add("hint", hint);
-        if (oauthError != null) {
-            json.add("error", oauthError.error());
-            if (oauthError.errorDescription() != null) {
-                json.add("error_description", oauthError.errorDescription());
-            }
-            if (oauthError.errorUri() != null) {
-                json.add("error_uri", oauthError.errorUri());
-            }
-        }
-        return json.build();
+        return Problem.addOAuthError(json, oauthError).build();
     }
 }

@@ -15,14 +15,16 @@ import java.util.Properties;
 
 /**
  * The customization file of an export: the values that differ per environment, as a properties file. Keys are
- * {@code <system>.<field>}: the endpoints, {@code clientId}, {@code scope} and {@code variables.<name>} with their
- * current values, and every secret ({@code clientSecret}, secret variables) as a required, empty entry.
+ * {@code <system>.<field>}: the endpoints, {@code clientId}, {@code clientAssertionKeyId}, {@code scope} and
+ * {@code variables.<name>} with their current values, and every secret ({@code clientSecret},
+ * {@code clientAssertionKey}, secret variables) as a required, empty entry.
  */
 public final class Customization {
 
     /** Fields a customization file may set, besides variables. */
     static final List<String> FIELDS = List.of("tokenEndpoint", "authorizationEndpoint", "revocationEndpoint",
-            "introspectionEndpoint", "issuer", "integrationBaseUrl", "clientId", "scope", "clientSecret");
+            "introspectionEndpoint", "issuer", "integrationBaseUrl", "clientId", "clientAssertionKeyId", "scope",
+            "clientSecret", "clientAssertionKey");
 
     static final String VARIABLES = "variables.";
 
@@ -45,6 +47,9 @@ public final class Customization {
             entry(out, s.name(), "issuer", s.issuer());
             entry(out, s.name(), "integrationBaseUrl", s.integrationBaseUrl());
             entry(out, s.name(), "clientId", Optional.of(s.clientId()));
+            if (s.clientAssertionKey().isPresent() || s.clientAssertionKeyId().isPresent()) {
+                entry(out, s.name(), "clientAssertionKeyId", s.clientAssertionKeyId());
+            }
             entry(out, s.name(), "scope", Optional.of(s.scope().toString()));
             for (Variable v : s.variables().values()) {
                 if (!v.secret()) {
@@ -53,6 +58,10 @@ public final class Customization {
             }
             if (s.clientSecret().isPresent()) {
                 required(out, s.name(), "clientSecret", "the client secret");
+            }
+            if (s.clientAssertionKey().isPresent()) {
+                required(out, s.name(), "clientAssertionKey",
+                        "the private_key_jwt signing key (PKCS#8 PEM, line breaks as \\n)");
             }
             for (Variable v : s.variables().values()) {
                 if (v.secret()) {

@@ -3,6 +3,7 @@ package dev.conduit.web.transfer;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.web.json.JsonFields;
 import dev.conduit.web.problem.Problem;
 import dev.conduit.web.problem.ProblemException;
@@ -46,9 +47,25 @@ public final class SystemTransfer {
         this.clock = clock;
     }
 
-    /** Every connected system: {@code {format, exportedAt, package: {systems: [...]}, customization: "..."}}. */
+    /**
+     * Every stored connected system: {@code {format, exportedAt, package: {systems: [...]}, customization: "...",
+     * notExported: [...]}}. Systems declared in configuration are left out and listed in {@code notExported}: each
+     * environment declares them in its own {@code conduit.systems.<name>.*} properties, and an exported copy would be
+     * refused on import wherever the same name is declared.
+     */
     public JsonObject export() {
-        List<ConnectedSystem> systems = admin.list();
+        List<ConnectedSystem> systems = new ArrayList<>();
+        JsonArrayBuilder notExported = Json.createArrayBuilder();
+        for (ConnectedSystem system : admin.list()) {
+            if (admin.isDeclaredInConfiguration(system.name())) {
+                notExported.add(Json.createObjectBuilder().add("name", system.name())
+                        .add("source", "configuration")
+                        .add("reason", "declared in configuration: set the properties "
+                                + ConfiguredSystems.prefix(system.name()) + "* in the target environment"));
+            } else {
+                systems.add(system);
+            }
+        }
         JsonArrayBuilder array = Json.createArrayBuilder();
         systems.forEach(s -> array.add(SystemJson.writeForExport(s)));
         var now = clock.instant();
@@ -57,6 +74,7 @@ public final class SystemTransfer {
                 .add("exportedAt", now.toString())
                 .add("package", Json.createObjectBuilder().add("systems", array))
                 .add("customization", Customization.write(systems, now))
+                .add("notExported", notExported)
                 .build();
     }
 
@@ -72,7 +90,8 @@ public final class SystemTransfer {
      * @throws ConduitException naming the system and field of the first invalid value; nothing is written
      */
     public List<Imported> importPackage(JsonObject request) {
-        JsonFields in = JsonFields.of(request).allowOnly(Set.of("format", "exportedAt", "package", "customization"));
+        JsonFields in = JsonFields.of(request).allowOnly(Set.of("format", "exportedAt", "package", "customization",
+                "notExported"));
         String format = in.string("format");
         if (format != null && !format.equals(FORMAT)) {
             throw in.invalid("format", "'" + format + "' is not supported; expected " + FORMAT);
@@ -161,6 +180,9 @@ public final class SystemTransfer {
             if (doc.getBoolean("clientSecretRequired", false) && blank(values.get("clientSecret"))) {
                 missing.add(name + ".clientSecret");
             }
+            if (doc.getBoolean("clientAssertionKeyRequired", false) && blank(values.get("clientAssertionKey"))) {
+                missing.add(name + ".clientAssertionKey");
+            }
             JsonValue variables = doc.get("variables");
             if (variables instanceof JsonObject vars) {
                 vars.forEach((variable, definition) -> {
@@ -183,6 +205,8 @@ public final class SystemTransfer {
 
     /** The system as it will be stored: the package's values, overridden by the customization, validated. */
     private ConnectedSystem prepare(String name, JsonObject document, Map<String, String> values) {
+        // checked before anything is written: the import stays all or nothing
+        admin.requireWritable(name);
         JsonObjectBuilder merged = Json.createObjectBuilder(document);
         JsonObjectBuilder variables = Json.createObjectBuilder(
                 document.get("variables") instanceof JsonObject v ? v : JsonValue.EMPTY_JSON_OBJECT);
@@ -192,7 +216,7 @@ public final class SystemTransfer {
                 String variable = field.substring(Customization.VARIABLES.length());
                 boolean secret = declared.get(variable) instanceof JsonObject d && d.getBoolean("secret", false);
                 variables.add(variable, Json.createObjectBuilder().add("secret", secret).add("value", value));
-            } else if (value.isBlank() && !field.equals("clientSecret")) {
+            } else if (value.isBlank() && !field.equals("clientSecret") && !field.equals("clientAssertionKey")) {
                 merged.remove(field);
             } else if (!value.isBlank()) {
                 merged.add(field, value);
@@ -200,6 +224,7 @@ public final class SystemTransfer {
         });
         merged.add("variables", variables);
         merged.remove("clientSecretRequired");
+        merged.remove("clientAssertionKeyRequired");
         try {
             ConnectedSystem system = SystemJson.read(merged.build(), null, Optional.empty());
             admin.validate(system);

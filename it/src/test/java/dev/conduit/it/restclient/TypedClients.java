@@ -1,0 +1,62 @@
+package dev.conduit.it.restclient;
+
+import dev.conduit.web.restclient.AuthorizationRequiredException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * An application's own resource in a jar added to Conduit's WAR, using two typed Rest Clients; served under
+ * {@code /api/typed} with the caller's Conduit login.
+ */
+@Path("typed")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class TypedClients {
+
+    /** Connected systems the clients name; the test registers them. */
+    public static final String ADMIN_SYSTEM = "it-typed-keycloak-admin";
+    public static final String USERINFO_SYSTEM = "it-typed-keycloak-userinfo";
+
+    @Inject
+    @RestClient
+    KeycloakUsersClient users;
+
+    @Inject
+    @RestClient
+    UserInfoClient userInfo;
+
+    @GET
+    @Path("users")
+    public String users(@QueryParam("username") String username) {
+        return users.find(username, true);
+    }
+
+    /** The caller's user info, or 409 with the link the caller must open when they have not authorized. */
+    @GET
+    @Path("me")
+    public Response me() {
+        try {
+            return Response.ok(userInfo.me()).build();
+        } catch (AuthorizationRequiredException e) {
+            return Response.status(Response.Status.CONFLICT).entity(Json.createObjectBuilder()
+                    .add("connectedSystem", e.connectedSystem())
+                    .add("authorizationUrl", e.authorizationUrl().toString())
+                    .add("expiresAt", e.expiresAt().toString()).build().toString()).build();
+        }
+    }
+
+    /** The same call with the exception left to Conduit's mapping. */
+    @GET
+    @Path("me-unhandled")
+    public String meUnhandled() {
+        return userInfo.me();
+    }
+}

@@ -1,0 +1,240 @@
+package dev.conduit.web.restclient;
+
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.web.restclient.RestClientTokens.TokenUse;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.client.ClientRequestContext;
+import jakarta.ws.rs.client.ClientRequestFilter;
+import jakarta.ws.rs.client.ClientResponseContext;
+import jakarta.ws.rs.client.ClientResponseFilter;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.client.Invocation;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
+
+/**
+ * Puts a connected system's access token on every call of a MicroProfile Rest Client (or a plain JAX-RS client), and
+ * renews it once when the resource server rejects it.
+ *
+ * <ul>
+ *   <li>The system is named by {@link ConnectedSystemName} on the invoked method or its interface (read from the
+ *       request property {@value #INVOKED_METHOD}), or by the request property {@value #SYSTEM_PROPERTY}.</li>
+ *   <li>Per-app system: the application's token. Per-user system: the token of the user whose request is being
+ *       served; a user who has not authorized gets {@link AuthorizationRequiredException} with a new link, and no
+ *       request reaches the resource server.</li>
+ *   <li>An answer with one of the system's "token rejected" statuses (default 401, 403, 404) while the token sent is
+ *       still current: the token is forgotten, the same request is sent once more with a new token (or with the one
+ *       another call renewed meanwhile), and its answer replaces the first. A second rejection is returned as it
+ *       is. A request whose body is a stream cannot be sent twice and keeps its first answer.</li>
+ * </ul>
+ *
+ * <p>Register it with {@code @RegisterProvider(ConduitAuthentication.class)}: it is the request and response filter
+ * and the {@link ResponseExceptionMapper} that turns the refusal into {@link AuthorizationRequiredException}.
+ */
+public class ConduitAuthentication implements ClientRequestFilter, ClientResponseFilter,
+        ResponseExceptionMapper<AuthorizationRequiredException> {
+
+    /** The MicroProfile Rest Client request property holding the interface method invoked. */
+    public static final String INVOKED_METHOD = "org.eclipse.microprofile.rest.client.invokedMethod";
+    /** A request property naming the connected system, for plain JAX-RS clients. */
+    public static final String SYSTEM_PROPERTY = "dev.conduit.connectedSystem";
+
+    static final String USE_PROPERTY = "dev.conduit.tokenUse";
+    /** The connect and read timeout of the one retry. */
+    static final Duration RETRY_TIMEOUT = Duration.ofSeconds(30);
+    /** Marks the answer of a refused call, made up by the request filter: no request was sent. */
+    static final String REFUSED_HEADER = "Conduit-Authorization-Required";
+    static final String EXPIRES_HEADER = "Conduit-Authorization-Link-Expires";
+    static final String NONCE_HEADER = "Conduit-Refusal";
+    /**
+     * Proves that a refusal was made up here and not sent by a resource server, which could otherwise pose as one and
+     * hand the user a link of its choosing: random per JVM, never sent anywhere.
+     */
+    private static final String NONCE = newNonce();
+
+    private final Supplier<RestClientTokens> tokens;
+
+    /** The tokens of the application this class is deployed in, found through CDI at the first call. */
+    public ConduitAuthentication() {
+        this(() -> CDI.current().select(RestClientTokens.class).get());
+    }
+
+    ConduitAuthentication(Supplier<RestClientTokens> tokens) {
+        this.tokens = tokens;
+    }
+
+    @Override
+    public void filter(ClientRequestContext request) {
+        String system = systemName(request);
+        try {
+            TokenUse use = tokens.get().use(system);
+            request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, use.token().authorizationHeader());
+            request.setProperty(USE_PROPERTY, use);
+        } catch (AuthorizationRequiredException e) {
+            // answered here: a MicroProfile Rest Client hands the answer to toThrowable, which rebuilds the exception
+            request.abortWith(refusalResponse(e));
+        }
+    }
+
+    @Override
+    public void filter(ClientRequestContext request, ClientResponseContext response) throws IOException {
+        if (!(request.getProperty(USE_PROPERTY) instanceof TokenUse use)
+                || !use.rejectedStatuses().contains(response.getStatus())
+                || !repeatable(request.getEntity())) {
+            return;
+        }
+        RestClientTokens engine = tokens.get();
+        engine.rejected(use);
+        // read to the end, which frees the connection, but not closed: closing ends the whole response in RESTEasy
+        InputStream rejected = response.getEntityStream();
+        if (rejected != null) {
+            rejected.transferTo(OutputStream.nullOutputStream());
+        }
+        TokenUse renewed;
+        try {
+            renewed = engine.use(use.system());
+        } catch (AuthorizationRequiredException e) {
+            replace(response, refusal(e));
+            return;
+        }
+        replace(response, resend(request, renewed));
+    }
+
+    /** An answer read in full, so that the client that received it can be closed. */
+    private record Answer(int status, MultivaluedMap<String, String> headers, byte[] body) {
+    }
+
+    /**
+     * The same request once more, with the renewed token. It goes through a plain JAX-RS client of its own: a
+     * MicroProfile Rest Client's underlying client sends only its interface's methods. The headers other filters added
+     * to the first request are copied, so it carries them too.
+     */
+    private static Answer resend(ClientRequestContext request, TokenUse renewed) {
+        MultivaluedMap<String, Object> headers = new MultivaluedHashMap<>();
+        request.getHeaders().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!lower.equals("authorization") && !lower.equals("content-length")) {
+                headers.put(name, values);
+            }
+        });
+        headers.putSingle(HttpHeaders.AUTHORIZATION, renewed.token().authorizationHeader());
+        Client client = ClientBuilder.newBuilder().connectTimeout(RETRY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(RETRY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).build();
+        try {
+            Invocation.Builder retry = client.target(request.getUri()).request().headers(headers);
+            Object entity = request.getEntity();
+            try (Response answer = entity == null ? retry.method(request.getMethod())
+                    : retry.method(request.getMethod(), Entity.entity(entity, request.getMediaType()))) {
+                byte[] body = answer.hasEntity() ? answer.readEntity(byte[].class) : new byte[0];
+                return new Answer(answer.getStatus(), new MultivaluedHashMap<>(answer.getStringHeaders()), body);
+            }
+        } finally {
+            client.close();
+        }
+    }
+
+    private static Answer refusal(AuthorizationRequiredException e) {
+        MultivaluedMap<String, String> headers = new MultivaluedHashMap<>();
+        headers.putSingle(REFUSED_HEADER, e.connectedSystem());
+        headers.putSingle(NONCE_HEADER, NONCE);
+        headers.putSingle(HttpHeaders.LOCATION, e.authorizationUrl().toString());
+        headers.putSingle(EXPIRES_HEADER, e.expiresAt().toString());
+        return new Answer(Response.Status.FORBIDDEN.getStatusCode(), headers, new byte[0]);
+    }
+
+    private static Response refusalResponse(AuthorizationRequiredException e) {
+        Response.ResponseBuilder response = Response.status(Response.Status.FORBIDDEN);
+        refusal(e).headers().forEach((name, values) -> values.forEach(v -> response.header(name, v)));
+        return response.build();
+    }
+
+    private static void replace(ClientResponseContext target, Answer answer) {
+        target.setStatus(answer.status());
+        target.getHeaders().clear();
+        answer.headers().forEach((name, values) -> target.getHeaders().addAll(name, values));
+        target.setEntityStream(new ByteArrayInputStream(answer.body()));
+    }
+
+    /** Streams cannot be sent twice; such a request keeps its first answer. */
+    private static boolean repeatable(Object entity) {
+        return !(entity instanceof InputStream) && !(entity instanceof Reader);
+    }
+
+    /** The connected system: the request property, else {@link ConnectedSystemName} on the method or its interface. */
+    static String systemName(ClientRequestContext request) {
+        if (request.getProperty(SYSTEM_PROPERTY) instanceof String name && !name.isBlank()) {
+            return name;
+        }
+        if (request.getProperty(INVOKED_METHOD) instanceof Method method) {
+            ConnectedSystemName named = method.getAnnotation(ConnectedSystemName.class);
+            if (named == null) {
+                named = method.getDeclaringClass().getAnnotation(ConnectedSystemName.class);
+            }
+            if (named != null) {
+                return named.value();
+            }
+            throw ConduitException.builder(ErrorCode.INVALID_CONFIGURATION, "connectedSystem: "
+                    + method.getDeclaringClass().getName() + " registers ConduitAuthentication but names no connected "
+                    + "system: add @ConnectedSystemName(\"...\") to the interface").field("connectedSystem").build();
+        }
+        throw ConduitException.builder(ErrorCode.INVALID_CONFIGURATION, "connectedSystem: the request names no "
+                + "connected system: use a Rest Client interface with @ConnectedSystemName, or set the request property "
+                + SYSTEM_PROPERTY).field("connectedSystem").build();
+    }
+
+    // ---- ResponseExceptionMapper: the refusal of the request filter becomes the typed exception
+
+    @Override
+    public boolean handles(int status, MultivaluedMap<String, Object> headers) {
+        Object nonce = headers.getFirst(NONCE_HEADER);
+        return nonce != null && isOurs(nonce.toString());
+    }
+
+    @Override
+    public AuthorizationRequiredException toThrowable(Response response) {
+        return refusal(response);
+    }
+
+    /** The exception a refused call stands for, or {@code null} when the answer is not a refusal. */
+    public static AuthorizationRequiredException refusal(Response response) {
+        String system = response.getHeaderString(REFUSED_HEADER);
+        String nonce = response.getHeaderString(NONCE_HEADER);
+        if (system == null || nonce == null || !isOurs(nonce)) {
+            return null;
+        }
+        return new AuthorizationRequiredException(system, URI.create(response.getHeaderString(HttpHeaders.LOCATION)),
+                Instant.parse(response.getHeaderString(EXPIRES_HEADER)));
+    }
+
+    private static boolean isOurs(String nonce) {
+        return MessageDigest.isEqual(nonce.getBytes(StandardCharsets.US_ASCII), NONCE.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String newNonce() {
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.conduit.web.restclient;
+
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.api.grant.AuthorizationRequest;
+import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.api.token.Subject;
+import dev.conduit.core.lifecycle.AccessToken;
+import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.web.authorization.AuthorizationLinks;
+import dev.conduit.web.system.SystemAdministration;
+import java.net.URI;
+import java.security.Principal;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The tokens typed Rest Clients send: the application's for a per-app system, the calling user's for a per-user one.
+ * A user who must authorize gets {@link AuthorizationRequiredException} with a new link of their own.
+ */
+public final class RestClientTokens {
+
+    /** Who is calling: the logged-in user (or none), and the URI of the request being served, for the redirect URI. */
+    public record Caller(Principal user, URI requestUri) {
+    }
+
+    /**
+     * The token put on one request, remembered so that a rejection renews exactly it.
+     *
+     * @param system           the connected system
+     * @param subject          whose token it is
+     * @param token            the token sent
+     * @param rejectedStatuses the system's "token rejected" statuses (default 401, 403, 404)
+     */
+    public record TokenUse(String system, Subject subject, AccessToken token, Set<Integer> rejectedStatuses) {
+
+        @Override
+        public String toString() {
+            return "TokenUse[" + system + ", " + subject + "]";
+        }
+    }
+
+    private final SystemAdministration admin;
+    private final TokenService tokens;
+    private final AuthorizationLinks links;
+    private final Supplier<Caller> caller;
+
+    public RestClientTokens(SystemAdministration admin, TokenService tokens, AuthorizationLinks links,
+            Supplier<Caller> caller) {
+        this.admin = Objects.requireNonNull(admin, "admin");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.links = Objects.requireNonNull(links, "links");
+        this.caller = Objects.requireNonNull(caller, "caller");
+    }
+
+    /**
+     * The token to send to {@code systemName}'s resource server now.
+     *
+     * @throws AuthorizationRequiredException the calling user must authorize the per-user system first
+     * @throws ConduitException               {@code UNKNOWN_SYSTEM}, {@code FORBIDDEN} (a per-user system called with
+     *                                        no logged-in user), {@code SYSTEM_DISABLED}, or the token endpoint's failure
+     */
+    public TokenUse use(String systemName) {
+        ConnectedSystem system = admin.get(systemName);
+        boolean perUser = admin.isPerUser(system);
+        Caller current = perUser ? caller.get() : null;
+        Subject subject = perUser ? userOf(current, systemName) : Subject.application();
+        try {
+            return new TokenUse(systemName, subject, tokens.accessToken(systemName, subject),
+                    system.tokenRejectedStatuses());
+        } catch (ConduitException e) {
+            if (perUser && AuthorizationLinks.mustAuthorize(e)) {
+                AuthorizationRequest link = links.create(systemName, current.user(), current.requestUri());
+                throw new AuthorizationRequiredException(systemName, link.url(), link.pending().expiresAt());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * After the resource server rejected {@code rejected}: forgets it if it is still the current token, so that the
+     * next {@link #use} fetches a new one (or, when another call renewed it meanwhile, returns that one).
+     */
+    public void rejected(TokenUse rejected) {
+        tokens.invalidate(rejected.system(), rejected.subject(), rejected.token());
+    }
+
+    private static Subject userOf(Caller caller, String systemName) {
+        if (caller == null || caller.user() == null || caller.user().getName() == null) {
+            throw ConduitException.builder(ErrorCode.FORBIDDEN, "connected system '" + systemName
+                    + "' holds a token per user, and this call is made outside a logged-in user's request")
+                    .system(systemName).build();
+        }
+        return AuthorizationLinks.subject(caller.user());
+    }
+}
