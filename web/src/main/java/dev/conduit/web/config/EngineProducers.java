@@ -16,6 +16,7 @@ import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.crypto.SecretCipher;
+import dev.conduit.core.store.CachingSystemRepository;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.restclient.RestClientTokens;
@@ -36,6 +37,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Logger;
@@ -149,8 +151,13 @@ public class EngineProducers {
     @Singleton
     ConnectedSystemRepository systems(ConfiguredSystems configured, MigratedDatabase database, SecretCipher cipher,
             Clock clock) {
-        return new LayeredSystemRepository(configured,
-                new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock), clock);
+        // stored systems are kept briefly in memory, so an integration call does not read and decrypt its system
+        // each time; declared ones are re-read from configuration at every use
+        Duration timeToLive = ConfigProvider.getConfig(EngineProducers.class.getClassLoader())
+                .getOptionalValue(ConduitSettings.SYSTEM_CACHE_SECONDS, Integer.class).map(Duration::ofSeconds)
+                .orElse(Duration.ofSeconds(2));
+        return new LayeredSystemRepository(configured, new CachingSystemRepository(
+                new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock), clock, timeToLive), clock);
     }
 
     @Produces

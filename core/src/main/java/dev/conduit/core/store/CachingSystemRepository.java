@@ -1,0 +1,95 @@
+package dev.conduit.core.store;
+
+import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.api.system.ConnectedSystemRepository;
+import dev.conduit.api.system.SystemStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps the systems another repository read for a short while, so that an integration call does not read, parse and
+ * decrypt its connected system from the database each time (a quarter of a call's CPU, measured). Writes through this
+ * repository take effect here at once; an edit made on another server shows after at most {@code timeToLive}. Status
+ * is never cached: it is read on the slow path only, and a disabled system must be seen as such everywhere.
+ */
+public final class CachingSystemRepository implements ConnectedSystemRepository {
+
+    private final ConnectedSystemRepository delegate;
+    private final Clock clock;
+    private final long timeToLiveMillis;
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    /** Counts writes: a read that overlapped one does not cache what it read, which may predate the write. */
+    private final AtomicLong writes = new AtomicLong();
+
+    private record Entry(ConnectedSystem system, long expiresAtMillis) {
+    }
+
+    public CachingSystemRepository(ConnectedSystemRepository delegate, Clock clock, Duration timeToLive) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.timeToLiveMillis = timeToLive.toMillis();
+    }
+
+    @Override
+    public Optional<ConnectedSystem> find(String name) {
+        Entry entry = entries.get(name);
+        long now = clock.millis();
+        if (entry != null && now < entry.expiresAtMillis()) {
+            return Optional.of(entry.system());
+        }
+        long writesBefore = writes.get();
+        Optional<ConnectedSystem> found = delegate.find(name);
+        if (found.isPresent() && writes.get() == writesBefore && timeToLiveMillis > 0) {
+            entries.put(name, new Entry(found.get(), now + timeToLiveMillis));
+        } else if (found.isEmpty()) {
+            entries.remove(name);
+        }
+        return found;
+    }
+
+    @Override
+    public List<ConnectedSystem> findAll() {
+        return delegate.findAll();
+    }
+
+    @Override
+    public ConnectedSystem create(ConnectedSystem system) {
+        return written(system.name(), () -> delegate.create(system));
+    }
+
+    @Override
+    public ConnectedSystem update(ConnectedSystem system) {
+        return written(system.name(), () -> delegate.update(system));
+    }
+
+    @Override
+    public boolean delete(String name) {
+        return written(name, () -> delegate.delete(name));
+    }
+
+    @Override
+    public SystemStatus status(String name) {
+        return delegate.status(name);
+    }
+
+    @Override
+    public void setStatus(String name, SystemStatus status) {
+        delegate.setStatus(name, status);
+    }
+
+    private <T> T written(String name, java.util.function.Supplier<T> write) {
+        writes.incrementAndGet();
+        entries.remove(name);
+        try {
+            return write.get();
+        } finally {
+            writes.incrementAndGet();
+            entries.remove(name);
+        }
+    }
+}
