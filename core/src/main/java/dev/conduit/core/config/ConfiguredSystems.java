@@ -64,8 +64,15 @@ public final class ConfiguredSystems {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /**
+     * Whether configuration declares the system. Asked on every call of every system, so it reads one or two
+     * properties rather than scanning every property name.
+     */
     public boolean declares(String name) {
-        return names().contains(name);
+        if (config.get(NAMES).isPresent()) {
+            return names().contains(name);
+        }
+        return name != null && !name.isEmpty() && config.get(prefix(name) + "grant-type").isPresent();
     }
 
     /** The property prefix an administrator changes for this system. */
