@@ -162,7 +162,8 @@ public final class TokenService {
             SystemStatus status = systems.status(system.name());
             if (!status.isOk()) {
                 throw ConduitException.builder(ErrorCode.SYSTEM_DISABLED,
-                        "connected system '" + system.name() + "' is disabled: " + status.reason())
+                        "connected system '" + system.name() + "' is disabled (" + status.code() + "): "
+                                + status.reason())
                         .system(system.name()).build();
             }
         }

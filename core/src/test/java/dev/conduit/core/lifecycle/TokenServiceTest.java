@@ -182,7 +182,7 @@ class TokenServiceTest {
         ConduitException e = failure(() -> service.accessToken(NAME, APP));
 
         assertThat(e.code()).isEqualTo(ErrorCode.SYSTEM_DISABLED);
-        assertThat(e.getMessage()).contains("disabled");
+        assertThat(e.getMessage()).contains("disabled (ENDPOINT_UNAVAILABLE)");
         assertThat(server.requestCount()).isEqualTo(before);
     }
 
