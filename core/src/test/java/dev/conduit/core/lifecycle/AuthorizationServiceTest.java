@@ -14,7 +14,6 @@ import dev.conduit.api.grant.PendingAuthorization;
 import dev.conduit.api.grant.State;
 import dev.conduit.api.grant.TokenEndpoint;
 import dev.conduit.api.system.ConnectedSystem;
-import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.Scope;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.api.system.TokenScope;
@@ -24,6 +23,7 @@ import dev.conduit.api.token.TokenSet;
 import dev.conduit.core.store.InMemoryConnectedSystemRepository;
 import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
 import dev.conduit.core.store.InMemoryTokenStore;
+import dev.conduit.core.testing.CountingSystemRepository;
 import dev.conduit.core.testing.MutableClock;
 import dev.conduit.grant.clientcredentials.ClientCredentialsGrant;
 import java.net.URI;
@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -104,54 +103,17 @@ class AuthorizationServiceTest {
 
     @Test
     void completeWhenCallbackIsValidThenSystemReadOnce() {
-        AtomicInteger reads = new AtomicInteger();
-        ConnectedSystemRepository counting = new ConnectedSystemRepository() {
-            @Override
-            public Optional<ConnectedSystem> find(String name) {
-                reads.incrementAndGet();
-                return systems.find(name);
-            }
-
-            @Override
-            public List<ConnectedSystem> findAll() {
-                return systems.findAll();
-            }
-
-            @Override
-            public ConnectedSystem create(ConnectedSystem system) {
-                return systems.create(system);
-            }
-
-            @Override
-            public ConnectedSystem update(ConnectedSystem system) {
-                return systems.update(system);
-            }
-
-            @Override
-            public boolean delete(String name) {
-                return systems.delete(name);
-            }
-
-            @Override
-            public SystemStatus status(String name) {
-                return systems.status(name);
-            }
-
-            @Override
-            public void setStatus(String name, SystemStatus status) {
-                systems.setStatus(name, status);
-            }
-        };
+        CountingSystemRepository counting = new CountingSystemRepository(systems);
         TokenService countingTokens = new TokenService(counting, tokens, grants, s -> endpoint, clock);
         AuthorizationService countingService = new AuthorizationService(counting, tokens,
                 new InMemoryPendingAuthorizationStore(clock), grants, s -> endpoint, countingTokens, clock);
         String state = countingService.begin(SYSTEM, ALICE, REDIRECT).pending().state().value();
-        reads.set(0);
+        counting.resetFinds();
 
         AuthorizationStatus status = countingService.complete(ALICE, callback(state));
 
         assertThat(status.status()).isEqualTo(AuthorizationStatus.Status.AUTHORIZED);
-        assertThat(reads).as("reads of the connected system while completing").hasValue(1);
+        assertThat(counting.finds()).as("reads of the connected system while completing").hasValue(1);
         assertThat(tokens.load(new TokenKey(SYSTEM, ALICE))).isPresent();
     }
 
