@@ -1,7 +1,7 @@
 package dev.conduit.web.system;
 
 import dev.conduit.api.system.ConnectedSystem;
-import dev.conduit.core.http.MetadataDiscovery;
+import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.web.Roles;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.config.PublicUrl;

@@ -10,7 +10,7 @@ import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.api.system.TokenScope;
 import dev.conduit.core.config.LayeredSystemRepository;
-import dev.conduit.core.http.ClientAssertion;
+import dev.conduit.core.endpoint.ClientAssertion;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
 import java.time.Clock;
