@@ -75,6 +75,17 @@ public class ConnectedSystemsResource {
         return all.build();
     }
 
+    @GET
+    @Path("schema")
+    @Operation(summary = "The fields of a connected system, by group",
+            description = "Each field's JSON name (a dotted path for nested members), label, type (string, url, "
+                    + "secret, boolean, integer, duration in seconds, enum, list, map), whether required or secret, "
+                    + "the grant types that use it (null: every one), one line of help, its default and, for an "
+                    + "enum, its values. Forms are built from this instead of a copy of the field list.")
+    public JsonObject schema() {
+        return SystemSchema.document(admin.grantTypes());
+    }
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Registers a connected system",

@@ -78,6 +78,11 @@ public final class SystemAdministration {
         return systems.find(name);
     }
 
+    /** The grant types installed, e.g. {@code client_credentials}. */
+    public java.util.Collection<String> grantTypes() {
+        return grants.types();
+    }
+
     /** Whether the system is declared in configuration ({@code conduit.systems.<name>.*}): read-only through the API. */
     public boolean isDeclaredInConfiguration(String name) {
         return declaredInConfiguration.test(name);
