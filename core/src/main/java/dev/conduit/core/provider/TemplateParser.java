@@ -1,4 +1,4 @@
-package dev.conduit.core.template;
+package dev.conduit.core.provider;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -216,10 +216,9 @@ final class TemplateParser {
         }
         s.allowOnly(SCOPE);
         List<String> tokens = s.has("default") ? s.texts("default", false) : List.of();
-        String separator = s.text("separator");
-        if (separator == null) {
-            separator = " ";
-        } else if (!separator.equals(" ") && !separator.equals(",")) {
+        JsonNode separatorNode = s.json.get("separator");
+        String separator = separatorNode == null || separatorNode.isNull() ? " " : separatorNode.asText("");
+        if (separatorNode != null && !separatorNode.isTextual() || !separator.equals(" ") && !separator.equals(",")) {
             throw s.invalid("separator", "must be \" \" (RFC 6749) or \",\"");
         }
         Map<String, List<String>> byGrantType = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package dev.conduit.core.template;
+package dev.conduit.core.provider;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.conduit.core.template;
+package dev.conduit.core.provider;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;

@@ -1,4 +1,4 @@
-package dev.conduit.core.template;
+package dev.conduit.core.provider;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
@@ -24,7 +24,7 @@ import java.util.TreeMap;
 public final class TemplateCatalog {
 
     /** Where the built-in templates are, on the class path. */
-    public static final String BUILT_IN = "dev/conduit/core/template/catalog/";
+    public static final String BUILT_IN = "dev/conduit/core/provider/catalog/";
     /** The built-in template files, one name a line: a class path cannot be listed reliably inside a WAR. */
     public static final String BUILT_IN_INDEX = BUILT_IN + "index.txt";
 
