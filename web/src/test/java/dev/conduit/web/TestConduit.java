@@ -10,6 +10,7 @@ import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.core.store.InMemoryConnectedSystemRepository;
 import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
 import dev.conduit.core.store.InMemoryTokenStore;
@@ -23,6 +24,7 @@ import dev.conduit.web.config.PublicUrl;
 import dev.conduit.web.invoke.InvokeResource;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.system.ConnectedSystemsResource;
+import dev.conduit.web.template.TemplatesResource;
 import dev.conduit.web.system.SystemAdministration;
 import dev.conduit.web.transfer.SystemTransfer;
 import dev.conduit.web.transfer.TransferResource;
@@ -90,6 +92,8 @@ public final class TestConduit implements AutoCloseable {
 
     public final MetadataDiscovery discovery =
             new MetadataDiscovery(TestSystems.loopbackPolicy(), TestSystems.fastSettings());
+    public final TemplateCatalog templates = TemplateCatalog.builtIn();
+    public final TemplatesResource templatesResource = new TemplatesResource(templates, publicUrl);
     public final ConnectedSystemsResource systemsResource =
             new ConnectedSystemsResource(admin, links, publicUrl, bodies, discovery);
     public final AuthorizationResource authorizationResource = new AuthorizationResource(authorizations);
