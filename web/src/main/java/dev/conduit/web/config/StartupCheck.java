@@ -7,7 +7,7 @@ import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.core.provider.TemplateProblem;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
-import dev.conduit.web.system.SystemAdministration;
+import dev.conduit.core.administration.SystemAdministration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;

@@ -1,6 +1,8 @@
 package dev.conduit.web.system;
 
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.core.administration.TokenTest;
 import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.web.Roles;
 import dev.conduit.web.authorization.AuthorizationLinks;
@@ -148,7 +150,7 @@ public class ConnectedSystemsResource {
         }
         TokenTest test = admin.test(system);
         return Json.createObjectBuilder()
-                .add("tokenTest", test.toJson())
+                .add("tokenTest", SystemViews.tokenTest(test))
                 .add("system", views.view(system, redirectUri))
                 .build();
     }
