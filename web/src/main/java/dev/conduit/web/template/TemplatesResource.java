@@ -2,7 +2,7 @@ package dev.conduit.web.template;
 
 import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.web.Roles;
-import dev.conduit.web.config.PublicUrl;
+import dev.conduit.web.authorization.PublicUrl;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
