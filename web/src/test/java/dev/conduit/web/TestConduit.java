@@ -10,6 +10,7 @@ import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.core.store.InMemoryConnectedSystemRepository;
 import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
 import dev.conduit.core.store.InMemoryTokenStore;
@@ -24,6 +25,7 @@ import dev.conduit.web.invoke.InvokeResource;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.system.ConnectedSystemsResource;
 import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.web.template.TemplatesResource;
 import dev.conduit.web.transfer.SystemTransfer;
 import dev.conduit.web.transfer.TransferResource;
 import jakarta.json.Json;
@@ -91,6 +93,8 @@ public final class TestConduit implements AutoCloseable {
     public final SystemAdministration admin =
             new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
                     clock, configured, discovery);
+    public final TemplateCatalog templates = TemplateCatalog.builtIn();
+    public final TemplatesResource templatesResource = new TemplatesResource(templates, publicUrl);
     public final ConnectedSystemsResource systemsResource =
             new ConnectedSystemsResource(admin, links, publicUrl, bodies);
     public final AuthorizationResource authorizationResource = new AuthorizationResource(authorizations);
