@@ -64,14 +64,14 @@ public final class IntegrationClient {
     public IntegrationResponse invoke(ConnectedSystem system, Subject subject, IntegrationRequest request) {
         String systemName = system.name();
         URI target = target(system, request);
-        AccessToken token = tokens.accessToken(systemName, subject);
+        AccessToken token = tokens.accessToken(system, subject);
         IntegrationResponse first = send(system, target, request, token, false);
         if (!system.tokenRejectedStatuses().contains(first.status())) {
             return first;
         }
         // renew only if the rejected token is still current; otherwise another call renewed it already
         tokens.invalidate(systemName, subject, token);
-        AccessToken renewed = tokens.accessToken(systemName, subject);
+        AccessToken renewed = tokens.accessToken(system, subject);
         return send(system, target, request, renewed, true);
     }
 

@@ -82,7 +82,7 @@ class IntegrationClientTest {
         server.enqueue(okToken("tok-1", 3600));
         server.path(ORDERS).enqueue(json(200, "{\"id\":42}"));
         ConnectedSystem system = systems.find(NAME).orElseThrow();
-        tokens.accessToken(NAME, APP); // cached: the call itself needs nothing from the repository
+        tokens.accessToken(systems.get(NAME), APP); // cached: the call itself needs nothing from the repository
         systems.delete(NAME); // so a second read of the system would fail with UNKNOWN_SYSTEM
 
         IntegrationResponse response = client.invoke(system, APP, IntegrationRequest.get("orders/42"));
@@ -123,13 +123,13 @@ class IntegrationClientTest {
     @Test
     void invokeWhen401ForAlreadyReplacedTokenThenNoSecondTokenRequest() {
         server.enqueue(okToken("replaced", 3600), okToken("current", 3600));
-        AccessToken first = tokens.accessToken(NAME, APP);
+        AccessToken first = tokens.accessToken(systems.get(NAME), APP);
         AtomicBoolean renewedElsewhere = new AtomicBoolean();
         // while this call is in flight, another call renews the token; then the server rejects the old one
         server.path(ORDERS).handle(request -> {
             if (renewedElsewhere.compareAndSet(false, true)) {
                 tokens.invalidate(NAME, APP, first);
-                tokens.accessToken(NAME, APP);
+                tokens.accessToken(systems.get(NAME), APP);
                 return status(401);
             }
             return json(200, "{}");

@@ -206,7 +206,7 @@ class ConduitAuthenticationTest {
 
     @Test
     void filterWhenPerUserSystemThenEachUserGetsOwnTokenAndNeverAnothers() {
-        conduit.tokenService.accept("calendar", Subject.user("alice"), new TokenSet(Secret.of("alice-token-5e1"),
+        conduit.tokenService.accept(conduit.allSystems.get("calendar"), Subject.user("alice"), new TokenSet(Secret.of("alice-token-5e1"),
                 "Bearer", conduit.clock.instant(), conduit.clock.instant().plusSeconds(3600), null, Scope.parse("openid")));
         conduit.server.path("/api/events").setDefault(ScriptedResponse.json(200, "[]"));
 
