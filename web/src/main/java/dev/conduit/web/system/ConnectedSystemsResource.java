@@ -1,8 +1,10 @@
 package dev.conduit.web.system;
 
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.core.audit.AuditAction;
 import dev.conduit.core.http.MetadataDiscovery;
 import dev.conduit.web.Roles;
+import dev.conduit.web.audit.Audited;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.config.PublicUrl;
 import dev.conduit.web.json.RequestBodies;
@@ -75,6 +77,7 @@ public class ConnectedSystemsResource {
         return all.build();
     }
 
+    @Audited(AuditAction.CREATE)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Registers a connected system",
@@ -98,20 +101,27 @@ public class ConnectedSystemsResource {
         return views.view(admin.get(name), publicUrl.redirectUri(uri.getRequestUri())).build();
     }
 
+    @Audited(AuditAction.UPDATE)
     @PUT
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replaces a connected system's configuration",
             description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one. Changing "
-                    + "endpoints, client, secret or scope discards the system's tokens.")
+                    + "endpoints, client, secret or scope discards the system's tokens. The answer lists the names "
+                    + "of the fields that changed (changed).")
     public JsonObject update(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
         admin.requireWritable(name);
         ConnectedSystem stored = admin.get(name);
         ConnectedSystem system = SystemJson.read(bodies.readObject(body), name, Optional.of(stored),
                 discovery::discover);
-        return views.view(admin.update(system), publicUrl.redirectUri(uri.getRequestUri()));
+        SystemAdministration.Saved saved = admin.update(system);
+        JsonArrayBuilder changed = Json.createArrayBuilder();
+        ChangedFields.between(stored, saved.system()).forEach(changed::add);
+        return Json.createObjectBuilder(views.view(saved, publicUrl.redirectUri(uri.getRequestUri())))
+                .add("changed", changed).build();
     }
 
+    @Audited(AuditAction.DELETE)
     @DELETE
     @Path("{name}")
     @Operation(summary = "Removes a connected system and its tokens")
@@ -120,6 +130,7 @@ public class ConnectedSystemsResource {
         return Response.noContent().build();
     }
 
+    @Audited(AuditAction.TEST)
     @POST
     @Path("{name}/test")
     @Operation(summary = "Tests a connected system",
@@ -142,6 +153,7 @@ public class ConnectedSystemsResource {
                 .build();
     }
 
+    @Audited(AuditAction.ENABLE)
     @POST
     @Path("{name}/enable")
     @Operation(summary = "Puts a disabled connected system back to OK")
