@@ -15,7 +15,7 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenKey;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
-import dev.conduit.core.http.TokenEndpointFactory;
+import dev.conduit.core.endpoint.TokenEndpointFactory;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;

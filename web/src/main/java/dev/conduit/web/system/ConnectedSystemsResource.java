@@ -2,7 +2,7 @@ package dev.conduit.web.system;
 
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.core.audit.AuditAction;
-import dev.conduit.core.http.MetadataDiscovery;
+import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.web.Roles;
 import dev.conduit.web.audit.Audited;
 import dev.conduit.web.authorization.AuthorizationLinks;
@@ -75,6 +75,17 @@ public class ConnectedSystemsResource {
             all.add(views.view(system, redirectUri));
         }
         return all.build();
+    }
+
+    @GET
+    @Path("schema")
+    @Operation(summary = "The fields of a connected system, by group",
+            description = "Each field's JSON name (a dotted path for nested members), label, type (string, url, "
+                    + "secret, boolean, integer, duration in seconds, enum, list, map), whether required or secret, "
+                    + "the grant types that use it (null: every one), one line of help, its default and, for an "
+                    + "enum, its values. Forms are built from this instead of a copy of the field list.")
+    public JsonObject schema() {
+        return SystemSchema.document(admin.grantTypes());
     }
 
     @Audited(AuditAction.CREATE)

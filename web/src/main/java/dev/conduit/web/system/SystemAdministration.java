@@ -10,7 +10,7 @@ import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.api.system.TokenScope;
 import dev.conduit.core.config.LayeredSystemRepository;
-import dev.conduit.core.http.ClientAssertion;
+import dev.conduit.core.endpoint.ClientAssertion;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
 import java.time.Clock;
@@ -76,6 +76,11 @@ public final class SystemAdministration {
 
     public Optional<ConnectedSystem> find(String name) {
         return systems.find(name);
+    }
+
+    /** The grant types installed, e.g. {@code client_credentials}. */
+    public java.util.Collection<String> grantTypes() {
+        return grants.types();
     }
 
     /** Whether the system is declared in configuration ({@code conduit.systems.<name>.*}): read-only through the API. */
