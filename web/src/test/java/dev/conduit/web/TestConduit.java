@@ -24,7 +24,7 @@ import dev.conduit.web.config.PublicUrl;
 import dev.conduit.web.invoke.InvokeResource;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.system.ConnectedSystemsResource;
-import dev.conduit.web.system.SystemAdministration;
+import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.web.transfer.SystemTransfer;
 import dev.conduit.web.transfer.TransferResource;
 import jakarta.json.Json;
@@ -86,7 +86,7 @@ public final class TestConduit implements AutoCloseable {
             new IntegrationClient(allSystems, tokenService, TestSystems.loopbackPolicy(), TestSystems.fastSettings());
     public final SystemAdministration admin =
             new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
-                    clock, configured::declares);
+                    clock, configured);
     public final PublicUrl publicUrl = new PublicUrl(Optional.of(PUBLIC_URL));
     public final RequestBodies bodies = new RequestBodies(RequestBodies.DEFAULT_MAX_BYTES);
     public final AuthorizationLinks links = new AuthorizationLinks(authorizations, publicUrl);

@@ -53,8 +53,7 @@ public final class IntegrationClient {
 
     /** Sends {@code request} to {@code systemName}'s resource server as {@code subject}. */
     public IntegrationResponse invoke(String systemName, Subject subject, IntegrationRequest request) {
-        ConnectedSystem system = systems.find(systemName).orElseThrow(() -> new ConduitException(
-                ErrorCode.UNKNOWN_SYSTEM, "no connected system named '" + systemName + "'"));
+        ConnectedSystem system = systems.get(systemName);
         return invoke(system, subject, request);
     }
 

@@ -169,8 +169,7 @@ public final class AuthorizationService {
             throw ConduitException.builder(ErrorCode.UNKNOWN_SYSTEM, "system: a connected system name is required")
                     .field("system").build();
         }
-        return systems.find(systemName).orElseThrow(() -> ConduitException.builder(ErrorCode.UNKNOWN_SYSTEM,
-                "system: there is no connected system named '" + systemName + "'").field("system").build());
+        return systems.get(systemName);
     }
 
     /** The system's grant, when users authorize it; a per-app system has no authorization link. */

@@ -315,8 +315,7 @@ public final class TokenService {
     // ---------------------------------------------------------------------------------------------- helpers
 
     private ConnectedSystem system(String name) {
-        return systems.find(name).orElseThrow(() -> new ConduitException(ErrorCode.UNKNOWN_SYSTEM,
-                "no connected system named '" + name + "'"));
+        return systems.get(name);
     }
 
     private static void requireMatchingSubject(ConnectedSystem system, Grant grant, Subject subject) {

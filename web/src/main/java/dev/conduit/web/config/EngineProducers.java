@@ -32,7 +32,7 @@ import dev.conduit.web.store.JdbcConnectedSystemRepository;
 import dev.conduit.web.store.JdbcPendingAuthorizationStore;
 import dev.conduit.web.store.JdbcTokenStore;
 import dev.conduit.web.store.Migrations;
-import dev.conduit.web.system.SystemAdministration;
+import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.web.transfer.SystemTransfer;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -218,7 +218,7 @@ public class EngineProducers {
     @Singleton
     SystemAdministration administration(ConnectedSystemRepository systems, GrantRegistry grants,
             EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured) {
-        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured::declares);
+        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured);
     }
 
     @Produces

@@ -1,6 +1,8 @@
 package dev.conduit.web.system;
 
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.core.administration.TokenTest;
 import dev.conduit.core.audit.AuditAction;
 import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.web.Roles;
@@ -159,7 +161,7 @@ public class ConnectedSystemsResource {
         }
         TokenTest test = admin.test(system);
         return Json.createObjectBuilder()
-                .add("tokenTest", test.toJson())
+                .add("tokenTest", SystemViews.tokenTest(test))
                 .add("system", views.view(system, redirectUri))
                 .build();
     }

@@ -1,13 +1,9 @@
-package dev.conduit.web.system;
+package dev.conduit.core.administration;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.OAuthError;
 import dev.conduit.core.lifecycle.AccessToken;
-import dev.conduit.web.problem.Problem;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
 
 /**
@@ -30,15 +26,5 @@ public record TokenTest(boolean ok, ErrorCode code, String message, String hint,
 
     public static TokenTest failed(ConduitException e) {
         return new TokenTest(false, e.code(), e.getMessage(), e.hint(), e.oauthError().orElse(null), null, null);
-    }
-
-    public JsonObject toJson() {
-        JsonObjectBuilder json = Json.createObjectBuilder().add("ok", ok);
-        if (ok) {
-            json.add("expiresAt", expiresAt.toString()).add("scope", scope);
-            return json.build();
-        }
-        json.add("code", code.name()).add("message", message).add("hint", hint);
-        return Problem.addOAuthError(json, oauthError).build();
     }
 }

@@ -1,4 +1,4 @@
-package dev.conduit.web.system;
+package dev.conduit.core.administration;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
@@ -9,7 +9,7 @@ import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.api.system.TokenScope;
-import dev.conduit.core.config.LayeredSystemRepository;
+import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.endpoint.ClientAssertion;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * What an administrator does to connected systems: every save is validated first (installed grant, the grant's own
@@ -33,27 +32,17 @@ public final class SystemAdministration {
     private final Consumer<ConnectedSystem> endpointPolicy;
     private final TokenService tokens;
     private final Clock clock;
-    private final Predicate<String> declaredInConfiguration;
-
-    /**
-     * Administration of systems that are all stored (none declared in configuration).
-     *
-     * @param endpointPolicy refuses a system whose URLs the endpoint policy does not allow ({@code ENDPOINT_NOT_ALLOWED})
-     */
-    public SystemAdministration(ConnectedSystemRepository systems, GrantRegistry grants,
-            Consumer<ConnectedSystem> endpointPolicy, TokenService tokens, Clock clock) {
-        this(systems, grants, endpointPolicy, tokens, clock, name -> false);
-    }
+    private final ConfiguredSystems declared;
 
     /**
      * @param endpointPolicy          refuses a system whose URLs the endpoint policy does not allow
      *                                ({@code ENDPOINT_NOT_ALLOWED})
-     * @param declaredInConfiguration whether a system of that name is declared in configuration, and so read-only
+     * @param declared                the systems declared in configuration, which are read-only
      */
     public SystemAdministration(ConnectedSystemRepository systems, GrantRegistry grants,
             Consumer<ConnectedSystem> endpointPolicy, TokenService tokens, Clock clock,
-            Predicate<String> declaredInConfiguration) {
-        this.declaredInConfiguration = Objects.requireNonNull(declaredInConfiguration, "declaredInConfiguration");
+            ConfiguredSystems declared) {
+        this.declared = Objects.requireNonNull(declared, "declared");
         this.systems = Objects.requireNonNull(systems, "systems");
         this.grants = Objects.requireNonNull(grants, "grants");
         this.endpointPolicy = Objects.requireNonNull(endpointPolicy, "endpointPolicy");
@@ -71,7 +60,7 @@ public final class SystemAdministration {
 
     /** The system, or {@code UNKNOWN_SYSTEM}. */
     public ConnectedSystem get(String name) {
-        return systems.find(name).orElseThrow(() -> unknown(name));
+        return systems.get(name);
     }
 
     public Optional<ConnectedSystem> find(String name) {
@@ -85,14 +74,12 @@ public final class SystemAdministration {
 
     /** Whether the system is declared in configuration ({@code conduit.systems.<name>.*}): read-only through the API. */
     public boolean isDeclaredInConfiguration(String name) {
-        return declaredInConfiguration.test(name);
+        return declared.declares(name);
     }
 
     /** Refuses, before anything is read or checked, a change to a system declared in configuration. */
     public void requireWritable(String name) {
-        if (isDeclaredInConfiguration(name)) {
-            throw LayeredSystemRepository.readOnly(name);
-        }
+        declared.requireWritable(name);
     }
 
     public SystemStatus status(String name) {
@@ -157,7 +144,7 @@ public final class SystemAdministration {
     public void delete(String name) {
         requireWritable(name);
         if (!systems.delete(name)) {
-            throw unknown(name);
+            throw ConnectedSystemRepository.unknown(name);
         }
         tokens.discard(name);
     }
@@ -191,8 +178,4 @@ public final class SystemAdministration {
         return Optional.of(test(system));
     }
 
-    private static ConduitException unknown(String name) {
-        return ConduitException.builder(ErrorCode.UNKNOWN_SYSTEM, "no connected system is named '" + name + "'")
-                .field("name").system(name).build();
-    }
 }
