@@ -20,7 +20,7 @@ import dev.conduit.core.testing.TestSystems;
 import dev.conduit.web.authorization.AuthorizationLinkResource;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.authorization.AuthorizationResource;
-import dev.conduit.web.config.PublicUrl;
+import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.invoke.InvokeResource;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.system.ConnectedSystemsResource;

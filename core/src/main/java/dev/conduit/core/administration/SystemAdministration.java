@@ -1,7 +1,6 @@
 package dev.conduit.core.administration;
 
 import dev.conduit.api.ConduitException;
-import dev.conduit.api.ErrorCode;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.InteractiveGrant;
 import dev.conduit.api.system.ClientAuthMethod;
@@ -13,6 +12,8 @@ import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.endpoint.ClientAssertion;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.api.token.Subject;
+import java.security.Principal;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -101,6 +102,14 @@ public final class SystemAdministration {
      */
     public boolean isPerUser(ConnectedSystem system) {
         return tokenScope(system).orElse(TokenScope.PER_APP) == TokenScope.PER_USER;
+    }
+
+    /**
+     * Whom a call to the system is made for: the application for a per-app system, the logged-in {@code user} for a
+     * per-user one ({@code FORBIDDEN} without one).
+     */
+    public Subject subjectFor(ConnectedSystem system, Principal user) {
+        return isPerUser(system) ? Callers.user(user) : Subject.application();
     }
 
     /**

@@ -3,13 +3,13 @@ package dev.conduit.web.authorization;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.OAuthError;
+import dev.conduit.core.administration.Callers;
 import dev.conduit.core.audit.AuditAction;
 import dev.conduit.core.audit.AuditEvent;
 import dev.conduit.core.audit.AuditOutcome;
 import dev.conduit.core.audit.AuditRecorder;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.AuthorizationStatus;
-import dev.conduit.web.config.PublicUrl;
 import dev.conduit.web.problem.HttpStatuses;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
@@ -59,7 +59,7 @@ public class OAuthCallbackServlet extends HttpServlet {
         try {
             Map<String, String> parameters = singleValued(request.getParameterMap());
             AuthorizationStatus completed =
-                    authorizations.complete(AuthorizationLinks.subject(request.getUserPrincipal()), parameters);
+                    authorizations.complete(Callers.user(request.getUserPrincipal()), parameters);
             page = CallbackPage.completed(completed, origin);
             status = HttpServletResponse.SC_OK;
             record(request, new AuditEvent(clock.instant(), userName(request), AuditAction.AUTHORIZE,

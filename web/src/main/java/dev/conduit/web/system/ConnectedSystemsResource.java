@@ -8,7 +8,7 @@ import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.web.Roles;
 import dev.conduit.web.audit.Audited;
 import dev.conduit.web.authorization.AuthorizationLinks;
-import dev.conduit.web.config.PublicUrl;
+import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.json.RequestBodies;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
