@@ -4,7 +4,6 @@ import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.administration.TokenTest;
 import dev.conduit.core.audit.AuditAction;
-import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.web.Roles;
 import dev.conduit.web.audit.Audited;
 import dev.conduit.web.authorization.AuthorizationLinks;
@@ -32,6 +31,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -51,7 +51,6 @@ public class ConnectedSystemsResource {
     private AuthorizationLinks links;
     private PublicUrl publicUrl;
     private RequestBodies bodies;
-    private MetadataDiscovery discovery;
 
     /** For CDI's client proxy. */
     protected ConnectedSystemsResource() {
@@ -59,8 +58,7 @@ public class ConnectedSystemsResource {
 
     @Inject
     public ConnectedSystemsResource(SystemAdministration admin, AuthorizationLinks links, PublicUrl publicUrl,
-            RequestBodies bodies, MetadataDiscovery discovery) {
-        this.discovery = discovery;
+            RequestBodies bodies) {
         this.admin = admin;
         this.views = new SystemViews(admin);
         this.links = links;
@@ -100,9 +98,8 @@ public class ConnectedSystemsResource {
                     + "issuerParameterSupported come from the issuer's metadata; a metadata issuer that differs "
                     + "from the one given is refused with ISSUER_MISMATCH.")
     public Response create(InputStream body, @Context UriInfo uri) {
-        ConnectedSystem system = SystemJson.read(bodies.readObject(body), null, Optional.empty(),
-                discovery::discover);
-        SystemAdministration.Saved saved = admin.create(system);
+        SystemAdministration.Saved saved = admin.create(SystemJson.draft(bodies.readObject(body), null,
+                Optional.empty()));
         return Response.created(uri.getAbsolutePathBuilder().path(saved.system().name()).build())
                 .entity(views.view(saved, publicUrl.redirectUri(uri.getRequestUri()))).build();
     }
@@ -123,13 +120,14 @@ public class ConnectedSystemsResource {
                     + "endpoints, client, secret or scope discards the system's tokens. The answer lists the names "
                     + "of the fields that changed (changed).")
     public JsonObject update(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
-        admin.requireWritable(name);
-        ConnectedSystem stored = admin.get(name);
-        ConnectedSystem system = SystemJson.read(bodies.readObject(body), name, Optional.of(stored),
-                discovery::discover);
-        SystemAdministration.Saved saved = admin.update(system);
+        // the system as stored before the edit, to name the fields the edit changed
+        AtomicReference<ConnectedSystem> before = new AtomicReference<>();
+        SystemAdministration.Saved saved = admin.update(name, stored -> {
+            before.set(stored);
+            return SystemJson.draft(bodies.readObject(body), name, Optional.of(stored));
+        });
         JsonArrayBuilder changed = Json.createArrayBuilder();
-        ChangedFields.between(stored, saved.system()).forEach(changed::add);
+        ChangedFields.between(before.get(), saved.system()).forEach(changed::add);
         return Json.createObjectBuilder(views.view(saved, publicUrl.redirectUri(uri.getRequestUri())))
                 .add("changed", changed).build();
     }
