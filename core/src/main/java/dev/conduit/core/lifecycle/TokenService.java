@@ -2,6 +2,7 @@ package dev.conduit.core.lifecycle;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
+import dev.conduit.api.FailureScope;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.grant.InteractiveGrant;
@@ -45,9 +46,6 @@ public final class TokenService {
     /** Failures that another attempt may cure. */
     private static final Set<ErrorCode> RETRYABLE = EnumSet.of(ErrorCode.ENDPOINT_UNAVAILABLE, ErrorCode.RATE_LIMITED);
 
-    /** Failures that concern one user, not the system: they never disable it. */
-    private static final Set<ErrorCode> USER_LEVEL = EnumSet.of(ErrorCode.AUTHORIZATION_REQUIRED,
-            ErrorCode.ACCESS_DENIED, ErrorCode.WRONG_SUBJECT, ErrorCode.UNKNOWN_SYSTEM, ErrorCode.SYSTEM_DISABLED);
 
     private final ConnectedSystemRepository systems;
     private final TokenStore store;
@@ -231,8 +229,7 @@ public final class TokenService {
                 return cacheEntry(system, result.get());
             } catch (ConduitException e) {
                 ConduitException failure = e.forSystem(system.name());
-                if (USER_LEVEL.contains(failure.code()) || (failure.code() == ErrorCode.INVALID_GRANT
-                        && grant.tokenScope() == TokenScope.PER_USER)) {
+                if (neverDisables(failure.code())) {
                     throw failure;
                 }
                 Duration wait = Backoff.after(attempt, failure.retryAfter().orElse(null));
@@ -248,6 +245,15 @@ public final class TokenService {
                 sleep(wait);
             }
         }
+    }
+
+    /**
+     * Failures that are not the connected system's: a request's, a user's, or Conduit's own (its database). They fail
+     * the call that met them and never disable the system (see {@link FailureScope}).
+     */
+    private static boolean neverDisables(ErrorCode code) {
+        return code.scope() == FailureScope.REQUEST || code.scope() == FailureScope.USER
+                || code.scope() == FailureScope.CONDUIT || code == ErrorCode.SYSTEM_DISABLED;
     }
 
     private void disable(ConnectedSystem system, ConduitException failure, int attempts) {
