@@ -42,6 +42,8 @@ public enum ErrorCode {
     ISSUER_MISMATCH(400, FailureScope.REQUEST, "The issuer does not match the configured one exactly (scheme, host, path, trailing slash): check the system's issuer URL."),
     ISSUER_MISSING(400, FailureScope.REQUEST, "The provider advertises the iss parameter but sent none: start again from a new authorization link."),
     INVALID_CALLBACK(400, FailureScope.REQUEST, "The callback is malformed: start again from a new authorization link."),
+    UNAUTHORIZED_CLIENT(400, FailureScope.PROVIDER, "The provider does not let this client use the authorization code flow: allow it for the client at the provider (Keycloak: Standard flow enabled), then open a new authorization link."),
+    AUTHORIZATION_SERVER_UNAVAILABLE(503, FailureScope.PROVIDER, "The provider could not handle the authorization just now (server_error or temporarily_unavailable): open a new authorization link in a few minutes."),
     AUTHORIZATION_ERROR(400, FailureScope.USER, "The provider refused the authorization request: check the authorization endpoint, the scope and the redirect URI registered at the provider."),
 
     // subjects and calls

@@ -54,7 +54,7 @@ public final class TokenService {
     private final Clock clock;
     private final Sleeper sleeper;
 
-    private final TokenCache<CachedToken> cache = new TokenCache<>();
+    private final TokenCache<CachedToken> cache = new TokenCache<>(cached -> cached.token().expiresAt().toEpochMilli());
     private final ConcurrentHashMap<TokenKey, CompletableFuture<CachedToken>> inFlight = new ConcurrentHashMap<>();
 
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
@@ -179,6 +179,7 @@ public final class TokenService {
             try {
                 CachedToken fresh = obtain(system, grant, key, forceNew, deadline);
                 cache.put(key, fresh);
+                cache.evictExpired(clock.millis());
                 mine.complete(fresh);
                 return fresh.token();
             } catch (RuntimeException e) {
@@ -219,6 +220,7 @@ public final class TokenService {
             try {
                 Optional<TokenSet> result = store.update(key, current -> outcome.apply(current, system, grant, request));
                 if (result.isEmpty()) {
+                    cache.remove(key);
                     throw authorizationRequired(system, outcome.invalidGrant
                             ? "the refresh token was refused (invalid_grant): the user must authorize again"
                             : "the user has not authorized '" + system.name() + "' yet");

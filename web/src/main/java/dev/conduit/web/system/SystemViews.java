@@ -27,7 +27,11 @@ public final class SystemViews {
         boolean declared = admin.isDeclaredInConfiguration(system.name());
         json.add("source", declared ? "configuration" : "database");
         json.add("readOnly", declared);
-        SystemStatus status = admin.status(system.name());
+        return addStatus(json, admin.status(system.name()));
+    }
+
+    /** The status fields of a system's view: state, since when, and when disabled the code, reason and hint. */
+    public static JsonObjectBuilder addStatus(JsonObjectBuilder json, SystemStatus status) {
         json.add("status", status.state().name());
         json.add("statusSince", status.since().toString());
         if (status.isOk()) {

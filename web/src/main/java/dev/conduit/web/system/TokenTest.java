@@ -8,6 +8,7 @@ import dev.conduit.web.problem.Problem;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import java.time.Instant;
 
 /**
@@ -19,13 +20,14 @@ import java.time.Instant;
  * @param hint             what to do, else {@code null}
  * @param oauthError       what the provider said, when it said something
  * @param expiresAt        when the token obtained expires, when one was
- * @param scope            the scope granted, when a token was obtained
+ * @param scope            the scope granted, when a token was obtained and the provider named one; else null
  */
 public record TokenTest(boolean ok, ErrorCode code, String message, String hint, OAuthError oauthError,
         Instant expiresAt, String scope) {
 
     public static TokenTest succeeded(AccessToken token) {
-        return new TokenTest(true, null, null, null, null, token.expiresAt(), token.scope().toString());
+        return new TokenTest(true, null, null, null, null, token.expiresAt(),
+                token.scope().isEmpty() ? null : token.scope().toString());
     }
 
     public static TokenTest failed(ConduitException e) {
@@ -35,7 +37,9 @@ public record TokenTest(boolean ok, ErrorCode code, String message, String hint,
     public JsonObject toJson() {
         JsonObjectBuilder json = Json.createObjectBuilder().add("ok", ok);
         if (ok) {
-            json.add("expiresAt", expiresAt.toString()).add("scope", scope);
+            // a scope the provider did not send reads as null, never as ""
+            json.add("expiresAt", expiresAt.toString())
+                    .add("scope", scope == null ? JsonValue.NULL : Json.createValue(scope));
             return json.build();
         }
         json.add("code", code.name()).add("message", message).add("hint", hint);
