@@ -48,6 +48,8 @@ public enum ErrorCode {
 
     // subjects and calls
     WRONG_SUBJECT(400, FailureScope.REQUEST, "Per-user systems are called for a user and per-app systems for the application."),
+    INTEGRATION_CALL_TIMEOUT(504, FailureScope.PROVIDER, "The resource server did not answer completely within the call's deadline: ask for less, or raise conduit.integration.deadline-seconds if it is slow by design."),
+    INTEGRATION_RESPONSE_TOO_LARGE(502, FailureScope.PROVIDER, "The resource server's answer is larger than Conduit relays: ask for less (paging, filters), or raise conduit.integration.max-response-bytes."),
     INTEGRATION_CALL_FAILED(502, FailureScope.PROVIDER, "The resource server could not be reached: check the system's base URL."),
     FORBIDDEN(403, FailureScope.REQUEST, "Sign in with a user who has the required role."),
     STORE_UNAVAILABLE(503, FailureScope.CONDUIT, "Conduit's database did not answer: check that it is running and reachable (GET /health/ready shows it); calls succeed again by themselves once it answers."),

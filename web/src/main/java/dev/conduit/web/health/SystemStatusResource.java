@@ -2,8 +2,8 @@ package dev.conduit.web.health;
 
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.SystemStatus;
+import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.web.Roles;
-import dev.conduit.web.system.SystemAdministration;
 import dev.conduit.web.system.SystemViews;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
