@@ -82,10 +82,16 @@ class IntegrationClientTest {
         assertThat(server.requestCount("/token")).isEqualTo(1);
     }
 
+    /** A client with these limits, whose token requests have the default timeouts (a busy machine is slow). */
+    private IntegrationClient bounded(CallLimits limits) {
+        TokenService patient = new TokenService(systems, new InMemoryTokenStore(),
+                GrantRegistry.of(new ClientCredentialsGrant()), TestSystems.endpoints(clock), clock);
+        return new IntegrationClient(systems, patient, TestSystems.loopbackPolicy(), TestSystems.fastSettings(), limits);
+    }
+
     @Test
     void invokeWhenTheServerSendsHeadersThenStallsThenCutAtTheDeadline() {
-        IntegrationClient bounded = new IntegrationClient(systems, tokens, TestSystems.loopbackPolicy(),
-                TestSystems.fastSettings(), new CallLimits(Duration.ofSeconds(2), CallLimits.DEFAULT.maxResponseBytes()));
+        IntegrationClient bounded = bounded(new CallLimits(Duration.ofSeconds(2), CallLimits.DEFAULT.maxResponseBytes()));
         server.enqueue(okToken("tok-1", 3600));
         server.path(ORDERS).enqueue(ScriptedResponse.headersThenStall());
 
@@ -106,8 +112,7 @@ class IntegrationClientTest {
     @Test
     void invokeWhenTheServerSends100MiBThenCutAtTheLimit() {
         int limit = 1024 * 1024;
-        IntegrationClient bounded = new IntegrationClient(systems, tokens, TestSystems.loopbackPolicy(),
-                TestSystems.fastSettings(), new CallLimits(Duration.ofSeconds(30), limit));
+        IntegrationClient bounded = bounded(new CallLimits(Duration.ofSeconds(30), limit));
         server.enqueue(okToken("tok-1", 3600));
         server.path(ORDERS).enqueue(ScriptedResponse.streamed(100L * 1024 * 1024));
 

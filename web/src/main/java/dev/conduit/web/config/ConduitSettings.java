@@ -32,6 +32,9 @@ public record ConduitSettings(Optional<String> publicUrl, boolean allowLoopbackH
     public static final String INTEGRATION_DEADLINE_SECONDS = "conduit.integration.deadline-seconds";
     /** The largest resource-server answer an integration call relays (default 16 MiB). */
     public static final String INTEGRATION_MAX_RESPONSE_BYTES = "conduit.integration.max-response-bytes";
+    /** How many days an audit record is kept before it is purged. */
+    public static final String AUDIT_RETENTION_DAYS = "conduit.audit.retention-days";
+    public static final int DEFAULT_AUDIT_RETENTION_DAYS = 365;
 
     public ConduitSettings {
         allowedHosts = List.copyOf(allowedHosts);
