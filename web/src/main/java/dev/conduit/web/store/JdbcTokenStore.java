@@ -8,6 +8,8 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenKey;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
+import dev.conduit.core.crypto.ReEncryptable;
+import dev.conduit.core.crypto.ReEncryption;
 import dev.conduit.core.crypto.SecretCipher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +42,7 @@ import javax.sql.DataSource;
  *
  * <p>Not re-entrant: a change must not call {@link #update} for the same key (it would wait for its own lock).
  */
-public final class JdbcTokenStore implements TokenStore {
+public final class JdbcTokenStore implements TokenStore, ReEncryptable {
 
     /** The longest a caller waits for another node's lock before giving up, unless configured otherwise. */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(60);
@@ -86,6 +89,15 @@ public final class JdbcTokenStore implements TokenStore {
             throw new IllegalArgumentException("lockTimeout must be positive, was " + lockTimeout);
         }
         this.lockTimeout = lockTimeout;
+    }
+
+    /** {@inheritDoc} The access and refresh tokens of every key. */
+    @Override
+    public ReEncryption reEncrypt() {
+        return new ReEncryptor("tokens", "conduit_token", List.of("system_name", "subject_kind", "user_id"),
+                List.of("access_token", "refresh_token"),
+                (key, column) -> new String[] {"conduit_token", key.get(0), key.get(1), key.get(2), column})
+                .run(dataSource, secrets);
     }
 
     @Override
@@ -292,9 +304,9 @@ public final class JdbcTokenStore implements TokenStore {
         String sealedRefresh = rs.getString("refresh_token");
         Optional<Secret> refresh = secrets.open(sealedRefresh, context(key, "refresh_token"));
         if (access.isEmpty() || (sealedRefresh != null && refresh.isEmpty())) {
-            LOG.log(Level.WARNING, () -> "The stored token of " + describe(key)
-                    + " cannot be decrypted (tampered, or encrypted with a key that is not configured):"
-                    + " it reads as absent");
+            String unreadable = access.isEmpty() ? sealedAccess : sealedRefresh;
+            LOG.log(Level.WARNING, () -> "The stored token of " + describe(key) + " cannot be decrypted ("
+                    + secrets.whyUnreadable(unreadable) + "): it reads as absent");
             return Optional.empty();
         }
         return Optional.of(new TokenSet(access.get(), rs.getString("token_type"), Jdbc.instant(rs, "issued_at"),
