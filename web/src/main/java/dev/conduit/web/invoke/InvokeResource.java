@@ -10,7 +10,7 @@ import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.problem.Problem;
 import dev.conduit.web.problem.ProblemException;
-import dev.conduit.web.system.SystemAdministration;
+import dev.conduit.core.administration.SystemAdministration;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -8,7 +8,7 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.core.lifecycle.AccessToken;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.web.authorization.AuthorizationLinks;
-import dev.conduit.web.system.SystemAdministration;
+import dev.conduit.core.administration.SystemAdministration;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Objects;

@@ -1,7 +1,9 @@
 package dev.conduit.web.system;
 
 import dev.conduit.api.system.ConnectedSystem;
-import dev.conduit.core.http.MetadataDiscovery;
+import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.core.administration.TokenTest;
+import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.web.Roles;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.config.PublicUrl;
@@ -149,7 +151,7 @@ public class ConnectedSystemsResource {
         }
         TokenTest test = admin.test(system);
         return Json.createObjectBuilder()
-                .add("tokenTest", test.toJson())
+                .add("tokenTest", SystemViews.tokenTest(test))
                 .add("system", views.view(system, redirectUri))
                 .build();
     }
