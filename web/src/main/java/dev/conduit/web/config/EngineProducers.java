@@ -16,6 +16,7 @@ import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.endpoint.TokenEndpointFactory;
+import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
@@ -225,7 +226,13 @@ public class EngineProducers {
     @Singleton
     IntegrationClient integrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
             HttpSettings http) {
-        return new IntegrationClient(systems, tokens, policy, http);
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        CallLimits limits = new CallLimits(
+                config.getOptionalValue(ConduitSettings.INTEGRATION_DEADLINE_SECONDS, Integer.class)
+                        .map(Duration::ofSeconds).orElse(CallLimits.DEFAULT.deadline()),
+                config.getOptionalValue(ConduitSettings.INTEGRATION_MAX_RESPONSE_BYTES, Integer.class)
+                        .orElse(CallLimits.DEFAULT.maxResponseBytes()));
+        return new IntegrationClient(systems, tokens, policy, http, limits);
     }
 
     @Produces
