@@ -11,6 +11,7 @@ import dev.conduit.core.audit.AuditRetention;
 import dev.conduit.core.audit.AuditTrail;
 import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.config.LayeredSystemRepository;
+import dev.conduit.core.crypto.KeyRotation;
 import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.endpoint.HttpSettings;
@@ -267,6 +268,19 @@ public class EngineProducers {
         } catch (ContextNotActiveException | IllegalStateException e) {
             return new RestClientTokens.Caller(null, null);
         }
+    }
+
+    /**
+     * Re-encrypts every stored secret and token under the primary key ({@code POST /api/keys/rotate}); the stores
+     * here are separate instances over the same database and cipher, since the served ones sit behind caches and
+     * interfaces.
+     */
+    @Produces
+    @Singleton
+    KeyRotation keyRotation(MigratedDatabase database, SecretCipher cipher, Clock clock) {
+        DataSource data = database.dataSource();
+        return new KeyRotation(cipher, List.of(new JdbcConnectedSystemRepository(data, cipher, clock),
+                new JdbcTokenStore(data, cipher, clock), new JdbcPendingAuthorizationStore(data, cipher, clock)));
     }
 
     /** The audit trail as administrators read it ({@code GET /api/audit}). */
