@@ -78,8 +78,11 @@ public final class IntegrationClient {
         if (!system.lifecycle().tokenRejectedStatuses().contains(first.status())) {
             return first;
         }
-        // renew only if the rejected token is still current; otherwise another call renewed it already
-        tokens.invalidate(systemName, subject, token);
+        // renew at most once per renewal window, and only if the rejected token is still current; otherwise another
+        // call renewed it already. Within the window the rejection is the answer: no token request, no retry.
+        if (!tokens.invalidate(systemName, subject, token)) {
+            return first;
+        }
         AccessToken renewed = tokens.accessToken(systemName, subject);
         return send(system, target, request, renewed, true, deadline);
     }
