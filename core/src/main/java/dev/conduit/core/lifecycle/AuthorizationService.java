@@ -111,7 +111,7 @@ public final class AuthorizationService {
             // the scope was asked in the authorization request, not in the code exchange: an answer without scope
             // granted that one
             issued = GrantedTokens.issued(grant.complete(callbackParameters, authorization, request(system, user)),
-                    system.includeScope() ? system.scope() : Scope.EMPTY);
+                    system.tokenRequest().includeScope() ? system.tokenRequest().scope() : Scope.EMPTY);
         } catch (ConduitException e) {
             throw e.forSystem(systemName);
         }
@@ -149,8 +149,9 @@ public final class AuthorizationService {
         requireUser(system, user);
         try {
             Optional<TokenSet> stored = tokens.load(new TokenKey(systemName, user));
-            if (stored.isPresent() && system.revocationEndpoint().isPresent() && grant instanceof RevokingGrant r) {
-                r.revoke(request(system, user), stored.get());
+            if (stored.isPresent() && system.endpoints().revocation().isPresent()
+                    && grant instanceof RevokingGrant revoking) {
+                revoking.revoke(request(system, user), stored.get());
             }
         } catch (RuntimeException e) {
             // the user asked to be disconnected: a provider that cannot revoke must not keep the tokens here

@@ -83,7 +83,7 @@ class GrantRegistryTest {
 
         @Override
         public void validate(ConnectedSystem system) {
-            if (!system.scope().isEmpty()) {
+            if (!system.tokenRequest().scope().isEmpty()) {
                 throw ConduitException.invalidField("scope", "this grant requests no scope");
             }
         }

@@ -97,7 +97,7 @@ public final class AuthorizationCodeGrant implements InteractiveGrant, Refreshin
         CodeVerifier verifier = RandomValues.newCodeVerifier();
         URI url = AuthorizationUrl.build(system, redirectUri, state, verifier);
         PendingAuthorization pending = new PendingAuthorization(state, system.name(), user, verifier, redirectUri,
-                system.issuer().orElse(null), clock.instant().plus(pendingLifetime));
+                system.endpoints().issuer().orElse(null), clock.instant().plus(pendingLifetime));
         return new AuthorizationRequest(url, pending);
     }
 
