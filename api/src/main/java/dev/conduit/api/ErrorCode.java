@@ -47,6 +47,9 @@ public enum ErrorCode {
     WRONG_SUBJECT(400, "Per-user systems are called for a user and per-app systems for the application."),
     INTEGRATION_CALL_FAILED(502, "The resource server could not be reached: check the system's base URL."),
     FORBIDDEN(403, "Sign in with a user who has the required role."),
+    SIGN_IN_FAILED(401, "Check the user name and password, or sign in through the organisation's identity provider."),
+    CROSS_SITE_REQUEST(403, "Send state-changing requests from Conduit's own pages, or from a client that sends a JSON body "
+            + "(Content-Type: application/json) and no Origin of another site."),
     INTERNAL_ERROR(500, "An unexpected error occurred: the server log has the details.");
 
     private final int httpStatus;

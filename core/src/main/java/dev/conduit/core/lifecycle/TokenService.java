@@ -89,6 +89,11 @@ public final class TokenService {
         return obtainShared(new TokenKey(systemName, subject), false);
     }
 
+    /** When the application's stored token of a per-app system was obtained; empty when none is stored. */
+    public Optional<Instant> lastIssued(String systemName) {
+        return store.load(new TokenKey(systemName, Subject.application())).map(TokenSet::issuedAt);
+    }
+
     /**
      * Forgets {@code rejected} if it is still the current token, so the next call fetches a new one; true if it was
      * current. A stored refresh token is kept, so a per-user token is refreshed rather than lost.

@@ -103,6 +103,11 @@ public final class SystemAdministration {
         }
     }
 
+    /** When the system last obtained its application token (per-app systems); empty for per-user systems. */
+    public Optional<java.time.Instant> lastTokenAt(ConnectedSystem system) {
+        return isPerUser(system) ? Optional.empty() : tokens.lastIssued(system.name());
+    }
+
     /**
      * Whether the system holds one token per user; a system whose grant is not installed counts as per-app, so that a
      * call fails on the missing grant rather than on the caller.

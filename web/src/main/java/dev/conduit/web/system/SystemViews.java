@@ -2,6 +2,7 @@ package dev.conduit.web.system;
 
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.SystemStatus;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -30,6 +31,8 @@ public final class SystemViews {
         SystemStatus status = admin.status(system.name());
         json.add("status", status.state().name());
         json.add("statusSince", status.since().toString());
+        json.add("lastTokenAt", admin.lastTokenAt(system).map(t -> (JsonValue) Json.createValue(t.toString()))
+                .orElse(JsonValue.NULL));
         if (status.isOk()) {
             json.add("errorCode", JsonValue.NULL).add("disabledReason", JsonValue.NULL).add("hint", JsonValue.NULL);
         } else {
