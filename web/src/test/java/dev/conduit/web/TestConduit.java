@@ -4,8 +4,8 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.core.config.ConfigLookup;
 import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.config.LayeredSystemRepository;
-import dev.conduit.core.http.HttpTokenEndpointFactory;
-import dev.conduit.core.http.MetadataDiscovery;
+import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
+import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
@@ -19,11 +19,11 @@ import dev.conduit.core.testing.TestSystems;
 import dev.conduit.web.authorization.AuthorizationLinkResource;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.authorization.AuthorizationResource;
-import dev.conduit.web.config.PublicUrl;
+import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.invoke.InvokeResource;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.system.ConnectedSystemsResource;
-import dev.conduit.web.system.SystemAdministration;
+import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.web.transfer.SystemTransfer;
 import dev.conduit.web.transfer.TransferResource;
 import jakarta.json.Json;
@@ -83,7 +83,7 @@ public final class TestConduit implements AutoCloseable {
             new IntegrationClient(allSystems, tokenService, TestSystems.loopbackPolicy(), TestSystems.fastSettings());
     public final SystemAdministration admin =
             new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
-                    clock, configured::declares);
+                    clock, configured);
     public final PublicUrl publicUrl = new PublicUrl(Optional.of(PUBLIC_URL));
     public final RequestBodies bodies = new RequestBodies(RequestBodies.DEFAULT_MAX_BYTES);
     public final AuthorizationLinks links = new AuthorizationLinks(authorizations, publicUrl);

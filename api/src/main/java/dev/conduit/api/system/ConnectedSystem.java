@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 public final class ConnectedSystem {
 
     public static final int MAX_NAME_LENGTH = 50;
+    /** Names the REST API uses below {@code /api/connected-systems/} itself, so no system may take them. */
+    public static final Set<String> RESERVED_NAMES = Set.of("schema");
     public static final Set<Integer> DEFAULT_TOKEN_REJECTED_STATUSES = Set.of(401, 403, 404);
     public static final String DEFAULT_TOKEN_RESPONSE_KEY = "access_token";
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
@@ -444,6 +446,10 @@ public final class ConnectedSystem {
             if (name.length() > MAX_NAME_LENGTH) {
                 throw ConduitException.invalidField("name",
                         "must be 1 to " + MAX_NAME_LENGTH + " characters, was " + name.length());
+            }
+            if (RESERVED_NAMES.contains(name)) {
+                throw ConduitException.invalidField("name", "'" + name + "' is reserved: GET /api/connected-systems/"
+                        + name + " describes the fields of every system; choose another name");
             }
             // the name appears in URL paths and token keys: keep it printable and free of path separators
             if (!name.equals(name.strip()) || !name.matches("[^/\\\\?#%\\p{Cntrl}]+")) {

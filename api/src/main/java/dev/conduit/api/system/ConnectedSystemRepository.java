@@ -1,5 +1,7 @@
 package dev.conduit.api.system;
 
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
 import java.util.List;
 import java.util.Optional;
 
@@ -7,6 +9,17 @@ import java.util.Optional;
 public interface ConnectedSystemRepository {
 
     Optional<ConnectedSystem> find(String name);
+
+    /** The system, or {@link #unknown(String) UNKNOWN_SYSTEM}. */
+    default ConnectedSystem get(String name) {
+        return find(name).orElseThrow(() -> unknown(name));
+    }
+
+    /** The one error for a name no system has: {@code UNKNOWN_SYSTEM}, field {@code name}, naming the system. */
+    static ConduitException unknown(String name) {
+        return ConduitException.builder(ErrorCode.UNKNOWN_SYSTEM, "no connected system is named '" + name + "'")
+                .field("name").system(name).build();
+    }
 
     /** Every system, by name. */
     List<ConnectedSystem> findAll();

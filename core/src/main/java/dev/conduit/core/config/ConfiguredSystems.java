@@ -75,6 +75,25 @@ public final class ConfiguredSystems {
         return name != null && !name.isEmpty() && config.get(prefix(name) + "grant-type").isPresent();
     }
 
+    /**
+     * Refuses a change to a system declared in configuration, the one place that says so: {@code READ_ONLY_SYSTEM}
+     * (409), naming the properties and the environment variables to change instead.
+     */
+    public void requireWritable(String name) {
+        if (declares(name)) {
+            throw readOnly(name);
+        }
+    }
+
+    private static ConduitException readOnly(String name) {
+        String prefix = prefix(name);
+        return ConduitException.builder(ErrorCode.READ_ONLY_SYSTEM, "connected system '" + name
+                + "' is defined in configuration: change the properties " + prefix + "* (for example "
+                + prefix + "client-id, or the environment variable "
+                + prefix.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "CLIENT_ID) instead")
+                .field(prefix + "*").system(name).build();
+    }
+
     /** The property prefix an administrator changes for this system. */
     public static String prefix(String name) {
         return PREFIX + name + ".";

@@ -1,7 +1,5 @@
 package dev.conduit.core.config;
 
-import dev.conduit.api.ConduitException;
-import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.SystemStatus;
@@ -35,11 +33,6 @@ public final class LayeredSystemRepository implements ConnectedSystemRepository 
         this.clock = clock;
     }
 
-    /** Whether the system comes from configuration (and so is read-only). */
-    public boolean isDeclared(String name) {
-        return declared.declares(name);
-    }
-
     @Override
     public Optional<ConnectedSystem> find(String name) {
         Optional<ConnectedSystem> fromConfig = declared.find(name);
@@ -56,19 +49,19 @@ public final class LayeredSystemRepository implements ConnectedSystemRepository 
 
     @Override
     public ConnectedSystem create(ConnectedSystem system) {
-        refuseDeclared(system.name());
+        declared.requireWritable(system.name());
         return stored.create(system);
     }
 
     @Override
     public ConnectedSystem update(ConnectedSystem system) {
-        refuseDeclared(system.name());
+        declared.requireWritable(system.name());
         return stored.update(system);
     }
 
     @Override
     public boolean delete(String name) {
-        refuseDeclared(name);
+        declared.requireWritable(name);
         return stored.delete(name);
     }
 
@@ -87,24 +80,5 @@ public final class LayeredSystemRepository implements ConnectedSystemRepository 
         } else {
             stored.setStatus(name, status);
         }
-    }
-
-    private void refuseDeclared(String name) {
-        if (declared.declares(name)) {
-            throw readOnly(name);
-        }
-    }
-
-    /**
-     * The refusal of a change to a system declared in configuration: {@code READ_ONLY_SYSTEM} (409), naming the
-     * properties and the environment variables to change instead.
-     */
-    public static ConduitException readOnly(String name) {
-        String prefix = ConfiguredSystems.prefix(name);
-        return ConduitException.builder(ErrorCode.READ_ONLY_SYSTEM, "connected system '" + name
-                + "' is defined in configuration: change the properties " + prefix + "* (for example "
-                + prefix + "client-id, or the environment variable "
-                + prefix.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "CLIENT_ID) instead")
-                .field(prefix + "*").system(name).build();
     }
 }

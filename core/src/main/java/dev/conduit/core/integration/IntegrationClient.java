@@ -5,9 +5,9 @@ import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.token.Subject;
-import dev.conduit.core.http.EndpointPolicy;
-import dev.conduit.core.http.HttpSettings;
-import dev.conduit.core.http.TemplateRenderer;
+import dev.conduit.core.policy.EndpointPolicy;
+import dev.conduit.core.endpoint.HttpSettings;
+import dev.conduit.core.template.TemplateRenderer;
 import dev.conduit.core.lifecycle.AccessToken;
 import dev.conduit.core.lifecycle.TokenService;
 import java.io.IOException;
@@ -53,8 +53,7 @@ public final class IntegrationClient {
 
     /** Sends {@code request} to {@code systemName}'s resource server as {@code subject}. */
     public IntegrationResponse invoke(String systemName, Subject subject, IntegrationRequest request) {
-        ConnectedSystem system = systems.find(systemName).orElseThrow(() -> new ConduitException(
-                ErrorCode.UNKNOWN_SYSTEM, "no connected system named '" + systemName + "'"));
+        ConnectedSystem system = systems.get(systemName);
         return invoke(system, subject, request);
     }
 

@@ -15,7 +15,7 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenKey;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
-import dev.conduit.core.http.TokenEndpointFactory;
+import dev.conduit.core.endpoint.TokenEndpointFactory;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -169,8 +169,7 @@ public final class AuthorizationService {
             throw ConduitException.builder(ErrorCode.UNKNOWN_SYSTEM, "system: a connected system name is required")
                     .field("system").build();
         }
-        return systems.find(systemName).orElseThrow(() -> ConduitException.builder(ErrorCode.UNKNOWN_SYSTEM,
-                "system: there is no connected system named '" + systemName + "'").field("system").build());
+        return systems.get(systemName);
     }
 
     /** The system's grant, when users authorize it; a per-app system has no authorization link. */

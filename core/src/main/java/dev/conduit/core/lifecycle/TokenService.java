@@ -13,7 +13,7 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenKey;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
-import dev.conduit.core.http.TokenEndpointFactory;
+import dev.conduit.core.endpoint.TokenEndpointFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -320,8 +320,7 @@ public final class TokenService {
     // ---------------------------------------------------------------------------------------------- helpers
 
     private ConnectedSystem system(String name) {
-        return systems.find(name).orElseThrow(() -> new ConduitException(ErrorCode.UNKNOWN_SYSTEM,
-                "no connected system named '" + name + "'"));
+        return systems.get(name);
     }
 
     private static void requireMatchingSubject(ConnectedSystem system, Grant grant, Subject subject) {

@@ -49,7 +49,7 @@ public final class InMemoryConnectedSystemRepository implements ConnectedSystemR
     public synchronized ConnectedSystem update(ConnectedSystem system) {
         ConnectedSystem current = systems.get(system.name());
         if (current == null) {
-            throw unknown(system.name());
+            throw ConnectedSystemRepository.unknown(system.name());
         }
         if (current.version() != system.version()) {
             throw new ConduitException(ErrorCode.CONCURRENT_MODIFICATION, "connected system '" + system.name()
@@ -69,7 +69,7 @@ public final class InMemoryConnectedSystemRepository implements ConnectedSystemR
     @Override
     public synchronized SystemStatus status(String name) {
         if (!systems.containsKey(name)) {
-            throw unknown(name);
+            throw ConnectedSystemRepository.unknown(name);
         }
         return statuses.getOrDefault(name, SystemStatus.ok(clock.instant()));
     }
@@ -77,12 +77,9 @@ public final class InMemoryConnectedSystemRepository implements ConnectedSystemR
     @Override
     public synchronized void setStatus(String name, SystemStatus status) {
         if (!systems.containsKey(name)) {
-            throw unknown(name);
+            throw ConnectedSystemRepository.unknown(name);
         }
         statuses.put(name, status);
     }
 
-    private static ConduitException unknown(String name) {
-        return new ConduitException(ErrorCode.UNKNOWN_SYSTEM, "no connected system named '" + name + "'");
-    }
 }

@@ -121,8 +121,8 @@ class ConfiguredSystemsTest {
         assertThat(systems.findAll()).extracting(ConnectedSystem::name).containsExactly("billing", "orders");
         assertThat(systems.status("orders").code()).isEqualTo(ErrorCode.INVALID_CLIENT);
         assertThat(systems.status("billing").isOk()).isTrue();
-        assertThat(systems.isDeclared("orders")).isTrue();
-        assertThat(systems.isDeclared("billing")).isFalse();
+        assertThat(configured.declares("orders")).isTrue();
+        assertThat(configured.declares("billing")).isFalse();
     }
 
     @Test

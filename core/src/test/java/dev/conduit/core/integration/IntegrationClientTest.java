@@ -10,7 +10,7 @@ import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.token.Subject;
-import dev.conduit.core.http.HttpTokenEndpointFactory;
+import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.lifecycle.AccessToken;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;

@@ -14,7 +14,7 @@ import dev.conduit.api.system.RetryPolicy;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenKey;
-import dev.conduit.core.http.HttpTokenEndpointFactory;
+import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.store.InMemoryConnectedSystemRepository;
 import dev.conduit.core.store.InMemoryTokenStore;
 import dev.conduit.core.testing.HostileTokenServer;

@@ -5,7 +5,7 @@ import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenKey;
 import dev.conduit.api.token.TokenSet;
-import dev.conduit.core.http.HttpTokenEndpointFactory;
+import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;

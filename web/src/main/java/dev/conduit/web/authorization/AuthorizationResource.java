@@ -1,5 +1,6 @@
 package dev.conduit.web.authorization;
 
+import dev.conduit.core.administration.Callers;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.AuthorizationStatus;
 import dev.conduit.web.Roles;
@@ -45,13 +46,13 @@ public class AuthorizationResource {
     @Operation(summary = "The caller's status: AUTHORIZED (with the scope granted and the expiry), "
             + "AUTHORIZATION_REQUIRED or ERROR. Never a token.")
     public JsonObject status(@PathParam("name") String name, @Context SecurityContext security) {
-        return toJson(authorizations.status(name, AuthorizationLinks.subject(security.getUserPrincipal())));
+        return toJson(authorizations.status(name, Callers.user(security.getUserPrincipal())));
     }
 
     @DELETE
     @Operation(summary = "Disconnects the caller: revokes at the provider where it can, then deletes the tokens")
     public Response disconnect(@PathParam("name") String name, @Context SecurityContext security) {
-        authorizations.disconnect(name, AuthorizationLinks.subject(security.getUserPrincipal()));
+        authorizations.disconnect(name, Callers.user(security.getUserPrincipal()));
         return Response.noContent().build();
     }
 

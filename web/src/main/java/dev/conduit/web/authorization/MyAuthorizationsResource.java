@@ -1,9 +1,10 @@
 package dev.conduit.web.authorization;
 
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.core.administration.Callers;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.web.Roles;
-import dev.conduit.web.system.SystemAdministration;
+import dev.conduit.core.administration.SystemAdministration;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -54,7 +55,7 @@ public class MyAuthorizationsResource {
                 continue;
             }
             JsonObject status = AuthorizationResource.toJson(
-                    authorizations.status(system.name(), AuthorizationLinks.subject(security.getUserPrincipal())));
+                    authorizations.status(system.name(), Callers.user(security.getUserPrincipal())));
             all.add(Json.createObjectBuilder(status)
                     .add("description", system.description().orElse(""))
                     .add("category", system.category().orElse("")));

@@ -3,8 +3,8 @@ package dev.conduit.web.authorization;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.OAuthError;
+import dev.conduit.core.administration.Callers;
 import dev.conduit.core.lifecycle.AuthorizationService;
-import dev.conduit.web.config.PublicUrl;
 import dev.conduit.web.problem.HttpStatuses;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
@@ -47,7 +47,7 @@ public class OAuthCallbackServlet extends HttpServlet {
         try {
             Map<String, String> parameters = singleValued(request.getParameterMap());
             page = CallbackPage.completed(
-                    authorizations.complete(AuthorizationLinks.subject(request.getUserPrincipal()), parameters), origin);
+                    authorizations.complete(Callers.user(request.getUserPrincipal()), parameters), origin);
             status = HttpServletResponse.SC_OK;
         } catch (ConduitException e) {
             // the message never holds the code or a token; the query string (which holds the code) is not logged

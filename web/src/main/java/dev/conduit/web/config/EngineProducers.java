@@ -3,21 +3,23 @@ package dev.conduit.web.config;
 import dev.conduit.api.grant.PendingAuthorizationStore;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.token.TokenStore;
+import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.config.LayeredSystemRepository;
-import dev.conduit.core.http.EndpointPolicy;
-import dev.conduit.core.http.HostResolver;
-import dev.conduit.core.http.HttpSettings;
-import dev.conduit.core.http.HttpTokenEndpointFactory;
-import dev.conduit.core.http.MetadataDiscovery;
-import dev.conduit.core.http.TokenEndpointFactory;
+import dev.conduit.core.crypto.SecretCipher;
+import dev.conduit.core.discovery.MetadataDiscovery;
+import dev.conduit.core.endpoint.HttpSettings;
+import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
+import dev.conduit.core.endpoint.TokenEndpointFactory;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
-import dev.conduit.core.crypto.SecretCipher;
+import dev.conduit.core.policy.EndpointPolicy;
+import dev.conduit.core.policy.HostResolver;
 import dev.conduit.core.store.CachingSystemRepository;
 import dev.conduit.web.authorization.AuthorizationLinks;
+import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.restclient.RestClientTokens;
 import dev.conduit.web.store.EncryptionKeys;
@@ -25,13 +27,12 @@ import dev.conduit.web.store.JdbcConnectedSystemRepository;
 import dev.conduit.web.store.JdbcPendingAuthorizationStore;
 import dev.conduit.web.store.JdbcTokenStore;
 import dev.conduit.web.store.Migrations;
-import dev.conduit.web.system.SystemAdministration;
 import dev.conduit.web.transfer.SystemTransfer;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.ContextNotActiveException;
-import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -211,7 +212,7 @@ public class EngineProducers {
     @Singleton
     SystemAdministration administration(ConnectedSystemRepository systems, GrantRegistry grants,
             EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured) {
-        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured::declares);
+        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured);
     }
 
     @Produces

@@ -1,7 +1,7 @@
 package dev.conduit.web.security;
 
 import dev.conduit.api.ErrorCode;
-import dev.conduit.web.config.PublicUrl;
+import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.problem.Problem;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;

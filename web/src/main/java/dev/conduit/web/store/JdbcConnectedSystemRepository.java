@@ -151,7 +151,7 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
             select.setString(1, system.name());
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {
-                    return unknown(system.name());
+                    return ConnectedSystemRepository.unknown(system.name());
                 }
                 return ConduitException.builder(ErrorCode.CONCURRENT_MODIFICATION, "version: connected system '"
                         + system.name() + "' is at version " + rs.getLong(1) + ", the change was made to version "
@@ -185,7 +185,7 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
             select.setString(1, name);
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {
-                    throw unknown(name);
+                    throw ConnectedSystemRepository.unknown(name);
                 }
                 return readStatus(rs);
             }
@@ -211,7 +211,7 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
             Jdbc.setTimestamp(update, 4, status.since());
             update.setString(5, name);
             if (update.executeUpdate() == 0) {
-                throw unknown(name);
+                throw ConnectedSystemRepository.unknown(name);
             }
         } catch (SQLException e) {
             throw Jdbc.failure("record the status of connected system '" + name + "'", e);
@@ -263,10 +263,6 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
         return reason.substring(0, MAX_REASON_LENGTH - 1) + "\u2026";
     }
 
-    private static ConduitException unknown(String name) {
-        return ConduitException.builder(ErrorCode.UNKNOWN_SYSTEM, "name: no connected system is named '" + name + "'")
-                .field("name").system(name).build();
-    }
 
     private static String[] context(String name) {
         return new String[] {"conduit_connected_system", name, "secrets"};

@@ -2,11 +2,13 @@ package dev.conduit.web.system;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.system.ConnectedSystem;
-import dev.conduit.core.http.AuthorizationServerMetadata;
-import dev.conduit.core.http.MetadataDiscovery;
+import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.core.administration.TokenTest;
+import dev.conduit.core.discovery.MetadataDiscovery;
+import dev.conduit.core.discovery.AuthorizationServerMetadata;
 import dev.conduit.web.Roles;
 import dev.conduit.web.authorization.AuthorizationLinks;
-import dev.conduit.web.config.PublicUrl;
+import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.json.RequestBodies;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,6 +78,17 @@ public class ConnectedSystemsResource {
             all.add(views.view(system, redirectUri));
         }
         return all.build();
+    }
+
+    @GET
+    @Path("schema")
+    @Operation(summary = "The fields of a connected system, by group",
+            description = "Each field's JSON name (a dotted path for nested members), label, type (string, url, "
+                    + "secret, boolean, integer, duration in seconds, enum, list, map), whether required or secret, "
+                    + "the grant types that use it (null: every one), one line of help, its default and, for an "
+                    + "enum, its values. Forms are built from this instead of a copy of the field list.")
+    public JsonObject schema() {
+        return SystemSchema.document(admin.grantTypes());
     }
 
     @POST
@@ -180,7 +193,7 @@ public class ConnectedSystemsResource {
         }
         TokenTest test = admin.test(system);
         return Json.createObjectBuilder()
-                .add("tokenTest", test.toJson())
+                .add("tokenTest", SystemViews.tokenTest(test))
                 .add("system", views.view(system, redirectUri))
                 .build();
     }

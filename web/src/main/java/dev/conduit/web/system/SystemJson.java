@@ -8,7 +8,7 @@ import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.RetryPolicy;
 import dev.conduit.api.system.Variable;
-import dev.conduit.core.http.AuthorizationServerMetadata;
+import dev.conduit.core.discovery.AuthorizationServerMetadata;
 import dev.conduit.web.json.JsonFields;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;

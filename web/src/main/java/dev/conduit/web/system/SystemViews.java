@@ -2,6 +2,9 @@ package dev.conduit.web.system;
 
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.SystemStatus;
+import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.core.administration.TokenTest;
+import dev.conduit.web.problem.Problem;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -44,7 +47,18 @@ public final class SystemViews {
 
     public JsonObject view(SystemAdministration.Saved saved, String redirectUri) {
         JsonObjectBuilder json = view(saved.system(), redirectUri);
-        saved.tokenTest().ifPresent(test -> json.add("tokenTest", test.toJson()));
+        saved.tokenTest().ifPresent(test -> json.add("tokenTest", tokenTest(test)));
         return json.build();
+    }
+
+    /** A token test as JSON: {@code ok} with the expiry and scope obtained, or the code, message, hint and OAuth error. */
+    public static JsonObject tokenTest(TokenTest test) {
+        JsonObjectBuilder json = Json.createObjectBuilder().add("ok", test.ok());
+        if (test.ok()) {
+            json.add("expiresAt", test.expiresAt().toString()).add("scope", test.scope());
+            return json.build();
+        }
+        json.add("code", test.code().name()).add("message", test.message()).add("hint", test.hint());
+        return Problem.addOAuthError(json, test.oauthError()).build();
     }
 }

@@ -3,11 +3,12 @@ package dev.conduit.web.transfer;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.core.administration.TokenTest;
 import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.web.json.JsonFields;
 import dev.conduit.web.problem.Problem;
 import dev.conduit.web.problem.ProblemException;
-import dev.conduit.web.system.SystemAdministration;
 import dev.conduit.web.system.SystemJson;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -79,7 +80,7 @@ public final class SystemTransfer {
     }
 
     /** One system's outcome of an import. */
-    public record Imported(ConnectedSystem system, boolean created, Optional<dev.conduit.web.system.TokenTest> tokenTest) {
+    public record Imported(ConnectedSystem system, boolean created, Optional<dev.conduit.core.administration.TokenTest> tokenTest) {
     }
 
     /**

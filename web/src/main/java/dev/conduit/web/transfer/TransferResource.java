@@ -5,6 +5,7 @@ import dev.conduit.web.Roles;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.problem.Problem;
 import dev.conduit.web.problem.ProblemException;
+import dev.conduit.web.system.SystemViews;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -83,7 +84,7 @@ public class TransferResource {
             JsonObjectBuilder item = Json.createObjectBuilder()
                     .add("name", i.system().name())
                     .add("action", i.created() ? "created" : "updated");
-            i.tokenTest().ifPresent(test -> item.add("tokenTest", test.toJson()));
+            i.tokenTest().ifPresent(test -> item.add("tokenTest", SystemViews.tokenTest(test)));
             systems.add(item);
         }
         return Json.createObjectBuilder().add("imported", systems).build();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.api.ErrorCode;
 import dev.conduit.web.TestConduit;
-import dev.conduit.web.config.PublicUrl;
+import dev.conduit.web.authorization.PublicUrl;
 import jakarta.json.JsonObject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpServletRequest;

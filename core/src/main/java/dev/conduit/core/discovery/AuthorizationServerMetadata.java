@@ -1,0 +1,60 @@
+package dev.conduit.core.discovery;
+
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.system.ConnectedSystem;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an authorization server says about itself, as far as Conduit uses it.
+ *
+ * @param issuer                                     the issuer identifier, equal to the one asked
+ * @param tokenEndpoint                              {@code token_endpoint}
+ * @param authorizationEndpoint                      {@code authorization_endpoint}, or {@code null}
+ * @param revocationEndpoint                         {@code revocation_endpoint}, or {@code null}
+ * @param introspectionEndpoint                      {@code introspection_endpoint}, or {@code null}
+ * @param tokenEndpointAuthMethods                   {@code token_endpoint_auth_methods_supported} (RFC 8414 default:
+ *                                                   {@code client_secret_basic})
+ * @param authorizationResponseIssParameterSupported RFC 9207 {@code authorization_response_iss_parameter_supported}
+ * @param codeChallengeMethods                       {@code code_challenge_methods_supported}, empty when not advertised
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-2">RFC 8414 section 2</a>
+ */
+public record AuthorizationServerMetadata(String issuer, String tokenEndpoint, String authorizationEndpoint,
+        String revocationEndpoint, String introspectionEndpoint, List<String> tokenEndpointAuthMethods,
+        boolean authorizationResponseIssParameterSupported, List<String> codeChallengeMethods) {
+
+    public AuthorizationServerMetadata {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+        tokenEndpointAuthMethods = List.copyOf(tokenEndpointAuthMethods);
+        codeChallengeMethods = List.copyOf(codeChallengeMethods);
+    }
+
+    public Optional<String> authorizationEndpointIfAny() {
+        return Optional.ofNullable(authorizationEndpoint);
+    }
+
+    /** Fills the endpoints the builder leaves empty, the issuer and the RFC 9207 switch; entered endpoints win. */
+    public ConnectedSystem.Builder applyTo(ConnectedSystem.Builder builder) {
+        return builder.issuer(issuer).issuerParameterSupported(authorizationResponseIssParameterSupported)
+                .endpointDefaults(tokenEndpoint, authorizationEndpoint, revocationEndpoint, introspectionEndpoint);
+    }
+
+    /**
+     * Refuses a system this server cannot serve: a client authentication method it does not support, or an
+     * authorization code system when it cannot do PKCE S256.
+     */
+    public void check(ConnectedSystem system) {
+        String method = system.clientAuthMethod().wireName();
+        if (!tokenEndpointAuthMethods.contains(method)) {
+            throw ConduitException.invalidField("clientAuthMethod", "the issuer does not support " + method
+                    + "; it supports " + String.join(", ", tokenEndpointAuthMethods));
+        }
+        if (!codeChallengeMethods.isEmpty() && !codeChallengeMethods.contains("S256")
+                && system.authorizationEndpoint().isPresent()) {
+            throw ConduitException.invalidField("issuer",
+                    "the issuer does not support PKCE S256 (it advertises " + codeChallengeMethods + ")");
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.conduit.core.discovery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.core.endpoint.HttpSettings;
+import dev.conduit.core.endpoint.LimitedBodySubscriber;
+import dev.conduit.core.endpoint.TokenHttpResponse;
+import dev.conduit.core.policy.EndpointPolicy;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Reads an authorization server's metadata from its issuer URL: RFC 8414 first
+ * ({@code /.well-known/oauth-authorization-server} inserted before the issuer's path), then OpenID Connect Discovery
+ * ({@code /.well-known/openid-configuration} appended). The metadata's {@code issuer} must equal the issuer asked,
+ * byte for byte, or it is refused: that is what stops a mix-up between servers.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-3">RFC 8414 section 3</a>
+ */
+public final class MetadataDiscovery {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final EndpointPolicy policy;
+    private final HttpSettings settings;
+    private final HttpClient client;
+
+    public MetadataDiscovery(EndpointPolicy policy, HttpSettings settings) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.client = settings.newHttpClient();
+    }
+
+    /**
+     * The metadata of {@code issuer}.
+     *
+     * @throws ConduitException {@code ISSUER_MISMATCH} when the document names another issuer,
+     *                          {@code DISCOVERY_FAILED} when no document can be read, {@code ENDPOINT_NOT_ALLOWED}
+     */
+    public AuthorizationServerMetadata discover(String issuer) {
+        URI issuerUri = parseIssuer(issuer);
+        List<String> failures = new ArrayList<>();
+        for (URI location : locations(issuerUri)) {
+            policy.check("issuer", location);
+            JsonNode document = fetch(location, failures);
+            if (document != null) {
+                return interpret(issuer, location, document);
+            }
+        }
+        throw ConduitException.builder(ErrorCode.DISCOVERY_FAILED,
+                "issuer: no authorization server metadata at " + String.join("; ", failures)).field("issuer").build();
+    }
+
+    /** RFC 8414 section 3.1 location, then the OpenID Connect Discovery one. */
+    static List<URI> locations(URI issuer) {
+        String path = issuer.getRawPath() == null ? "" : issuer.getRawPath();
+        String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        String origin = issuer.getScheme() + "://" + issuer.getRawAuthority();
+        return List.of(URI.create(origin + "/.well-known/oauth-authorization-server" + trimmed),
+                URI.create(origin + trimmed + "/.well-known/openid-configuration"));
+    }
+
+    private static URI parseIssuer(String issuer) {
+        try {
+            URI uri = new URI(Objects.requireNonNull(issuer, "issuer"));
+            if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw ConduitException.invalidField("issuer",
+                        "must be an absolute URL without query or fragment, e.g. https://idp.example.com/realms/acme");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw ConduitException.invalidField("issuer", "is not a valid URL");
+        }
+    }
+
+    private JsonNode fetch(URI location, List<String> failures) {
+        HttpRequest request = HttpRequest.newBuilder(location).timeout(settings.readTimeout())
+                .header("Accept", "application/json").GET().build();
+        CompletableFuture<HttpResponse<LimitedBodySubscriber.Body>> pending = client.sendAsync(request,
+                info -> new LimitedBodySubscriber(TokenHttpResponse.MAX_BODY_BYTES));
+        try {
+            HttpResponse<LimitedBodySubscriber.Body> response =
+                    pending.get(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (response.statusCode() != 200) {
+                failures.add(location + " (HTTP " + response.statusCode() + ")");
+                return null;
+            }
+            if (response.body().tooLarge()) {
+                failures.add(location + " (larger than " + TokenHttpResponse.MAX_BODY_BYTES + " bytes)");
+                return null;
+            }
+            JsonNode node = JSON.readTree(response.body().bytes());
+            if (node == null || !node.isObject()) {
+                failures.add(location + " (not a JSON object)");
+                return null;
+            }
+            return node;
+        } catch (IOException e) {
+            failures.add(location + " (not JSON)");
+            return null;
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            failures.add(location + " (no answer within " + settings.readTimeout().toMillis() + " ms)");
+            return null;
+        } catch (ExecutionException e) {
+            failures.add(location + " (" + e.getCause().getClass().getSimpleName() + ")");
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConduitException(ErrorCode.DISCOVERY_FAILED, "issuer: interrupted while reading metadata");
+        }
+    }
+
+    private static AuthorizationServerMetadata interpret(String issuer, URI location, JsonNode document) {
+        String declared = text(document, "issuer");
+        if (!issuer.equals(declared)) {
+            throw ConduitException.builder(ErrorCode.ISSUER_MISMATCH, "issuer: the metadata at " + location
+                    + " names the issuer '" + (declared == null ? "" : declared) + "', not '" + issuer
+                    + "'; they must be identical").field("issuer").build();
+        }
+        String tokenEndpoint = text(document, "token_endpoint");
+        if (tokenEndpoint == null) {
+            throw ConduitException.builder(ErrorCode.DISCOVERY_FAILED,
+                    "issuer: the metadata at " + location + " has no token_endpoint").field("issuer").build();
+        }
+        List<String> authMethods = strings(document, "token_endpoint_auth_methods_supported");
+        return new AuthorizationServerMetadata(declared, tokenEndpoint, text(document, "authorization_endpoint"),
+                text(document, "revocation_endpoint"), text(document, "introspection_endpoint"),
+                authMethods.isEmpty() ? List.of("client_secret_basic") : authMethods, // RFC 8414 section 2 default
+                document.path("authorization_response_iss_parameter_supported").asBoolean(false),
+                strings(document, "code_challenge_methods_supported"));
+    }
+
+    private static String text(JsonNode document, String name) {
+        JsonNode value = document.get(name);
+        return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
+    }
+
+    private static List<String> strings(JsonNode document, String name) {
+        List<String> values = new ArrayList<>();
+        JsonNode array = document.get(name);
+        if (array != null && array.isArray()) {
+            array.forEach(v -> {
+                if (v.isTextual()) {
+                    values.add(v.asText());
+                }
+            });
+        }
+        return values;
+    }
+}
