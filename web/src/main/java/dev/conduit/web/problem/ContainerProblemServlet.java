@@ -33,11 +33,7 @@ public class ContainerProblemServlet extends HttpServlet {
                                 + "or sign in to the console at /console/.")
                 : Problem.of(ErrorCode.FORBIDDEN,
                         "Your Conduit login lacks the role this operation needs (conduit-admin for administration).");
-        response.setStatus(problem.status());
-        response.setContentType(Problem.MEDIA_TYPE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(problem.toJson().toString());
+        ProblemResponses.write(response, problem);
     }
 
     /** A console page the signed-in person may not see: a page that says so, in the console's frame. */

@@ -3,6 +3,7 @@ package dev.conduit.web.security;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.problem.Problem;
+import dev.conduit.web.problem.ProblemResponses;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -12,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -62,11 +62,7 @@ public class CrossSiteRequestFilter extends HttpFilter {
         refusals.warn("Refused a cross-site " + request.getMethod() + " " + request.getRequestURI() + ": "
                 + refusal.get());
         Problem problem = Problem.of(ErrorCode.CROSS_SITE_REQUEST, "Refused: " + refusal.get() + ".");
-        response.setStatus(problem.status());
-        response.setContentType(Problem.MEDIA_TYPE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(problem.toJson().toString());
+        ProblemResponses.write(response, problem);
     }
 
     /** {@code redirect=true} in the query; read from the query string, so that a form body is never consumed here. */

@@ -2,6 +2,7 @@ package dev.conduit.web.security;
 
 import dev.conduit.api.ErrorCode;
 import dev.conduit.web.problem.Problem;
+import dev.conduit.web.problem.ProblemResponses;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -119,11 +120,7 @@ public class SignInServlet extends HttpServlet {
         return cut.replaceAll("[^\\p{Alnum}@._+-]", "?");
     }
 
-    static void problem(HttpServletResponse response, Problem problem) throws IOException {
-        response.setStatus(problem.status());
-        response.setContentType(Problem.MEDIA_TYPE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(problem.toJson().toString());
+    private static void problem(HttpServletResponse response, Problem problem) throws IOException {
+        ProblemResponses.write(response, problem);
     }
 }
