@@ -12,6 +12,7 @@ public enum ErrorCode {
     UNKNOWN_VARIABLE(400, "Define the variable on the connected system, or remove ${...} from the template."),
     UNKNOWN_GRANT_TYPE(400, "Use a grant type that is installed, or add the jar that provides it to the WAR."),
     GRANT_REGISTRY_INVALID(500, "Exactly one jar must provide each grant type: remove the duplicate or add the missing jar."),
+    UNKNOWN_TEMPLATE(404, "Check the template id; GET /api/templates lists the provider templates this server has."),
     UNKNOWN_SYSTEM(404, "Check the connected system's name; GET /api/connected-systems lists them."),
     DUPLICATE_SYSTEM(409, "Choose another name, or edit the existing connected system with PUT."),
     CONCURRENT_MODIFICATION(409, "Someone else changed this connected system: reload it and apply your change again."),

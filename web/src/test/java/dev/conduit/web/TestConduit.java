@@ -10,6 +10,7 @@ import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.core.store.InMemoryConnectedSystemRepository;
 import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
 import dev.conduit.core.store.InMemoryTokenStore;
@@ -24,6 +25,7 @@ import dev.conduit.web.invoke.InvokeResource;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.system.ConnectedSystemsResource;
 import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.web.template.TemplatesResource;
 import dev.conduit.web.transfer.SystemTransfer;
 import dev.conduit.web.transfer.TransferResource;
 import jakarta.json.Json;
@@ -81,17 +83,20 @@ public final class TestConduit implements AutoCloseable {
             new AuthorizationService(allSystems, tokens, pending, grants, endpoints, tokenService, clock);
     public final IntegrationClient integration =
             new IntegrationClient(allSystems, tokenService, TestSystems.loopbackPolicy(), TestSystems.fastSettings());
-    public final SystemAdministration admin =
-            new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
-                    clock, configured);
+
     public final PublicUrl publicUrl = new PublicUrl(Optional.of(PUBLIC_URL));
     public final RequestBodies bodies = new RequestBodies(RequestBodies.DEFAULT_MAX_BYTES);
     public final AuthorizationLinks links = new AuthorizationLinks(authorizations, publicUrl);
 
     public final MetadataDiscovery discovery =
             new MetadataDiscovery(TestSystems.loopbackPolicy(), TestSystems.fastSettings());
+    public final SystemAdministration admin =
+            new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
+                    clock, configured, discovery);
+    public final TemplateCatalog templates = TemplateCatalog.builtIn();
+    public final TemplatesResource templatesResource = new TemplatesResource(templates, publicUrl);
     public final ConnectedSystemsResource systemsResource =
-            new ConnectedSystemsResource(admin, links, publicUrl, bodies, discovery);
+            new ConnectedSystemsResource(admin, links, publicUrl, bodies);
     public final AuthorizationResource authorizationResource = new AuthorizationResource(authorizations);
     public final AuthorizationLinkResource linkResource = new AuthorizationLinkResource(links);
     public final InvokeResource invokeResource = new InvokeResource(admin, integration, links, bodies);

@@ -14,6 +14,7 @@ import dev.conduit.core.endpoint.TokenEndpointFactory;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
+import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.core.policy.HostResolver;
@@ -173,6 +174,18 @@ public class EngineProducers {
         return new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock);
     }
 
+    /**
+     * The provider templates: the built-in catalog plus the files in {@code conduit.templates.dir}. A broken file is
+     * reported at start-up ({@link StartupCheck}) and left out; the others load.
+     */
+    @Produces
+    @Singleton
+    TemplateCatalog templates() {
+        return TemplateCatalog.load(ConfigProvider.getConfig(EngineProducers.class.getClassLoader())
+                .getOptionalValue(ConduitSettings.TEMPLATES_DIR, String.class).filter(v -> !v.isBlank())
+                .map(v -> Path.of(v.strip())));
+    }
+
     /** Reads an issuer's metadata when a system is saved with an issuer and no endpoints (RFC 8414, OIDC Discovery). */
     @Produces
     @Singleton
@@ -211,8 +224,9 @@ public class EngineProducers {
     @Produces
     @Singleton
     SystemAdministration administration(ConnectedSystemRepository systems, GrantRegistry grants,
-            EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured) {
-        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured);
+            EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured,
+            MetadataDiscovery discovery) {
+        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured, discovery);
     }
 
     @Produces

@@ -4,7 +4,6 @@ import dev.conduit.api.ConduitException;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.administration.TokenTest;
-import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.discovery.AuthorizationServerMetadata;
 import dev.conduit.web.Roles;
 import dev.conduit.web.authorization.AuthorizationLinks;
@@ -52,7 +51,6 @@ public class ConnectedSystemsResource {
     private AuthorizationLinks links;
     private PublicUrl publicUrl;
     private RequestBodies bodies;
-    private MetadataDiscovery discovery;
 
     /** For CDI's client proxy. */
     protected ConnectedSystemsResource() {
@@ -60,8 +58,7 @@ public class ConnectedSystemsResource {
 
     @Inject
     public ConnectedSystemsResource(SystemAdministration admin, AuthorizationLinks links, PublicUrl publicUrl,
-            RequestBodies bodies, MetadataDiscovery discovery) {
-        this.discovery = discovery;
+            RequestBodies bodies) {
         this.admin = admin;
         this.views = new SystemViews(admin);
         this.links = links;
@@ -100,9 +97,8 @@ public class ConnectedSystemsResource {
                     + "issuerParameterSupported come from the issuer's metadata; a metadata issuer that differs "
                     + "from the one given is refused with ISSUER_MISMATCH.")
     public Response create(InputStream body, @Context UriInfo uri) {
-        ConnectedSystem system = SystemJson.read(bodies.readObject(body), null, Optional.empty(),
-                discovery::discover);
-        SystemAdministration.Saved saved = admin.create(system);
+        SystemAdministration.Saved saved = admin.create(SystemJson.draft(bodies.readObject(body), null,
+                Optional.empty()));
         return Response.created(uri.getAbsolutePathBuilder().path(saved.system().name()).build())
                 .entity(views.view(saved, publicUrl.redirectUri(uri.getRequestUri()))).build();
     }
@@ -121,13 +117,7 @@ public class ConnectedSystemsResource {
         if (issuer.isEmpty()) {
             throw ConduitException.invalidField("issuer", "issuer is required to discover the endpoints");
         }
-        AuthorizationServerMetadata metadata;
-        try {
-            metadata = discovery.discover(issuer);
-        } catch (ConduitException e) {
-            throw e.field().isPresent() ? e : ConduitException.builder(e.code(), e.getMessage()).field("issuer")
-                    .build();
-        }
+        AuthorizationServerMetadata metadata = admin.discover(issuer);
         JsonObjectBuilder json = Json.createObjectBuilder().add("issuer", metadata.issuer())
                 .add("tokenEndpoint", metadata.tokenEndpoint());
         addIfPresent(json, "authorizationEndpoint", metadata.authorizationEndpoint());
@@ -161,11 +151,9 @@ public class ConnectedSystemsResource {
             description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one. Changing "
                     + "endpoints, client, secret or scope discards the system's tokens.")
     public JsonObject update(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
-        admin.requireWritable(name);
-        ConnectedSystem stored = admin.get(name);
-        ConnectedSystem system = SystemJson.read(bodies.readObject(body), name, Optional.of(stored),
-                discovery::discover);
-        return views.view(admin.update(system), publicUrl.redirectUri(uri.getRequestUri()));
+        return views.view(admin.update(name,
+                stored -> SystemJson.draft(bodies.readObject(body), name, Optional.of(stored))),
+                publicUrl.redirectUri(uri.getRequestUri()));
     }
 
     @DELETE
