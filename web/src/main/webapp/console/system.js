@@ -160,7 +160,9 @@ function collect() {
     else {
       const text = input.value.trim();
       if (text === '') {
-        if (field.required && !(editing && field.name === 'name')) errors.push([field.name, field.label + ' is required.']);
+        // endpoints left empty beside an issuer are discovered by the server
+        const discovered = field.type === 'url' && inputs.has('issuer') && inputs.get('issuer').input.value.trim();
+        if (field.required && !discovered && !(editing && field.name === 'name')) errors.push([field.name, field.label + ' is required.']);
         continue;
       }
       if (field.type === 'integer' || field.type === 'duration') {
@@ -205,6 +207,7 @@ async function discover() {
 }
 
 function showProblem(problem) {
+  if (problem && problem.field && inputs.has(problem.field)) form.hidden = false;
   const text = problemText(problem);
   const target = problem && problem.field ? fieldError(problem.field, text) : null;
   if (target) {
@@ -278,6 +281,110 @@ document.getElementById('authorize').addEventListener('click', async () => {
   }
 });
 
+// Provider templates (GET /api/templates): a template asks only for its variables, the name and the client; the
+// schema form below is filled from it and can be reviewed before saving.
+async function offerTemplates() {
+  const list = await api('templates');
+  if (!list.ok || !list.body || !Array.isArray(list.body.templates) || list.body.templates.length === 0) return;
+  const select = document.getElementById('template');
+  for (const t of list.body.templates) select.append(el('option', {value: t.id}, t.displayName));
+  document.getElementById('template-panel').hidden = false;
+  select.addEventListener('change', () => useTemplate(select.value));
+}
+
+function substitute(text, values) {
+  return typeof text === 'string' ? text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (m, v) => (v in values ? values[v] : m)) : text;
+}
+
+function setField(name, value) {
+  const entry = inputs.get(name);
+  if (!entry || value === undefined || value === null) return;
+  if (entry.field.type === 'boolean') entry.input.checked = !!value;
+  else if (entry.field.type === 'map') entry.input.value = Object.keys(value).length ? JSON.stringify(value) : '';
+  else if (entry.field.type === 'list') entry.input.value = [].concat(value).join(', ');
+  else entry.input.value = value;
+}
+
+async function useTemplate(id) {
+  const box = document.getElementById('template-form');
+  box.replaceChildren();
+  if (!id) {
+    form.hidden = false;
+    return;
+  }
+  const read = await api('templates/' + encodeURIComponent(id));
+  if (!read.ok) {
+    say(summary, problemText(read.body));
+    return;
+  }
+  const t = read.body;
+  form.hidden = true;
+  const asked = [];
+  const ask = (name, label, help, attributes = {}) => {
+    const input = el('input', {id: 't-' + name, 'aria-describedby': 't-' + name + '-help', ...attributes});
+    asked.push({name, input});
+    return el('p', {class: 'field'}, el('label', {for: 't-' + name}, label), input,
+      el('span', {class: 'help', id: 't-' + name + '-help'}, help || ''));
+  };
+  const grant = el('select', {id: 't-grantType'}, ...t.grantTypes.map(g => el('option', {value: g}, g)));
+  box.append(
+    t.notes && t.notes.length ? el('ul', {class: 'notice'}, ...t.notes.map(n => el('li', {}, n))) : null,
+    ask('name', 'Name', 'Unique; names the system in URLs and cannot be changed.'),
+    el('p', {class: 'field'}, el('label', {for: 't-grantType'}, 'Grant type'), grant),
+    ...t.variables.map(v => ask('var-' + v.name, v.label, v.description || (v.example ? 'e.g. ' + v.example : ''),
+      {value: v.default || '', type: v.secret ? 'password' : 'text', 'data-variable': v.name,
+       'data-pattern': v.pattern, 'data-required': v.required ? 'true' : null})),
+    ask('clientId', 'Client id', 'The client registered at the provider.'),
+    ask('clientSecret', 'Client secret', 'Write-only.', {type: 'password', autocomplete: 'new-password'}),
+    el('p', {class: 'help'}, 'Redirect URI to register at the provider: ', el('code', {}, t.redirectUri || '')),
+    el('p', {class: 'toolbar'},
+      el('button', {type: 'button', class: 'primary', id: 'template-save', onclick: () => fromTemplate(t, asked, grant, true)}, 'Save'),
+      el('button', {type: 'button', onclick: () => { fromTemplate(t, asked, grant, false); form.hidden = false; }}, 'Review all fields')));
+  asked[0].input.focus();
+}
+
+function fromTemplate(t, asked, grant, save) {
+  clearErrors();
+  const values = {};
+  const secrets = {};
+  for (const {input} of asked) {
+    const variable = input.dataset.variable;
+    if (!variable) continue;
+    const value = input.value.trim();
+    if (input.dataset.required && !value) {
+      say(summary, input.labels[0].textContent + ' is required.');
+      input.focus();
+      return;
+    }
+    if (value && input.dataset.pattern && !new RegExp('^(?:' + input.dataset.pattern + ')$').test(value)) {
+      say(summary, input.labels[0].textContent + ' does not have the expected form.');
+      input.focus();
+      return;
+    }
+    if (input.type === 'password') secrets[variable] = {secret: true, value};
+    else values[variable] = value;
+  }
+  const field = name => asked.find(a => a.name === name).input.value.trim();
+  setField('name', field('name'));
+  setField('grantType', grant.value);
+  applyGrantType();
+  for (const [name, value] of Object.entries(t.endpoints || {})) {
+    if (name === 'discover') setField('discover', value);
+    else setField(name, substitute(value, values));
+  }
+  if (t.defaultScope && t.defaultScope[grant.value] !== undefined) setField('scope', t.defaultScope[grant.value]);
+  if (t.clientAuthMethod) setField('clientAuthMethod', t.clientAuthMethod);
+  for (const [name, value] of Object.entries(t.quirks || {})) {
+    setField(name, value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, values)])) : value);
+  }
+  if (Object.keys(secrets).length) setField('variables', secrets);
+  setField('clientId', field('clientId'));
+  const secret = inputs.get('clientSecret');
+  if (secret) secret.input.value = asked.find(a => a.name === 'clientSecret').input.value;
+  if (save) form.requestSubmit();
+}
+
 // build the form
 const schema = await api('connected-systems/schema');
 if (!schema.ok || !schema.body || !Array.isArray(schema.body.groups)) {
@@ -310,6 +417,7 @@ if (!schema.ok || !schema.body || !Array.isArray(schema.body.groups)) {
   } else {
     applyDefaults();
     applyGrantType();
+    await offerTemplates();
   }
   form.hidden = false;
 }

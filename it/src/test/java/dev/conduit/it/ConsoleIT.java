@@ -168,6 +168,11 @@ class ConsoleIT {
             String authorized = alicePage.awaitText(alicePage.row(name), "Authorized");
             assertThat(authorized).contains("openid", "access until");
             aliceBrowser.screenshot("console-3-my-connections-authorized");
+            aliceBrowser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+            assertThat(alicePage.script("return document.documentElement.scrollWidth <= window.innerWidth;"))
+                    .as("no sideways scrolling at 390 px").isEqualTo(true);
+            aliceBrowser.screenshot("console-3-my-connections-390px");
+            aliceBrowser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
             String accessToken = keycloak.exchanges(e -> e.isTokenRequest("authorization_code")).get(0)
                     .answer("access_token").orElseThrow();
             assertThat(KeycloakApi.introspect(accessToken).get("active").asBoolean()).isTrue();

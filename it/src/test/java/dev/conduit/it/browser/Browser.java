@@ -34,15 +34,15 @@ public final class Browser implements AutoCloseable {
 
     /** Starts a fresh headless Chromium. */
     public static Browser open() {
-        return open(null);
+        return start(null);
     }
 
     /** Starts a fresh headless Chromium that saves downloads into {@code downloads} without asking. */
     public static Browser withDownloadsIn(Path downloads) {
-        return open(downloads);
+        return start(downloads);
     }
 
-    private static Browser open(Path downloads) {
+    private static Browser start(Path downloads) {
         Path workDir = Path.of(System.getProperty("browser.work.dir", "target/browser"));
         try {
             Files.createDirectories(workDir);
