@@ -143,6 +143,7 @@ class ConsoleIT {
             assertThat(state).contains("Done", "openid", "expires at");
             assertThat(page.script("return window.conduitNotReloaded === true;")).as("no reload").isEqualTo(true);
             assertThat(admin.authorization(name).json().get("status").asText()).isEqualTo("AUTHORIZED");
+            page.script("window.scrollTo(0, 0);");
             browser.screenshot("console-2-authorize");
         } finally {
             admin.deleteSystemIfPresent(name);
@@ -292,7 +293,7 @@ class ConsoleIT {
             browser.open(attackerBase + "/logout");
             String refused = console.awaitText(By.tagName("body"), "CROSS_SITE_REQUEST");
             assertThat(browser.currentUrl()).isEqualTo(BASE + "/console/logout");
-            assertThat(refused).contains("another origin");
+            assertThat(refused).contains("another site");
 
             browser.open(attackerBase + "/authorize");
             console.awaitText(By.tagName("body"), "CROSS_SITE_REQUEST");
