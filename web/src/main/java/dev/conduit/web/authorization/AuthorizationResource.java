@@ -1,9 +1,11 @@
 package dev.conduit.web.authorization;
 
 import dev.conduit.core.administration.Callers;
+import dev.conduit.core.audit.AuditAction;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.AuthorizationStatus;
 import dev.conduit.web.Roles;
+import dev.conduit.web.audit.Audited;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,6 +51,7 @@ public class AuthorizationResource {
         return toJson(authorizations.status(name, Callers.user(security.getUserPrincipal())));
     }
 
+    @Audited(AuditAction.DISCONNECT)
     @DELETE
     @Operation(summary = "Disconnects the caller: revokes at the provider where it can, then deletes the tokens")
     public Response disconnect(@PathParam("name") String name, @Context SecurityContext security) {

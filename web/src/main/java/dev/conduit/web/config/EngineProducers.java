@@ -3,7 +3,12 @@ package dev.conduit.web.config;
 import dev.conduit.api.grant.PendingAuthorizationStore;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.token.TokenStore;
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
 import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.core.audit.AuditRecorder;
+import dev.conduit.core.audit.AuditRetention;
+import dev.conduit.core.audit.AuditTrail;
 import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.config.LayeredSystemRepository;
 import dev.conduit.core.crypto.SecretCipher;
@@ -23,7 +28,9 @@ import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.restclient.RestClientTokens;
+import dev.conduit.web.audit.FailedLogins;
 import dev.conduit.web.store.EncryptionKeys;
+import dev.conduit.web.store.JdbcAuditTrail;
 import dev.conduit.web.store.JdbcConnectedSystemRepository;
 import dev.conduit.web.store.JdbcPendingAuthorizationStore;
 import dev.conduit.web.store.JdbcTokenStore;
@@ -253,6 +260,37 @@ public class EngineProducers {
         } catch (ContextNotActiveException | IllegalStateException e) {
             return new RestClientTokens.Caller(null, null);
         }
+    }
+
+    /** The audit trail as administrators read it ({@code GET /api/audit}). */
+    @Produces
+    @Singleton
+    AuditTrail auditTrail(MigratedDatabase database) {
+        return new JdbcAuditTrail(database.dataSource());
+    }
+
+    /**
+     * Where audit events go: the database, purging records older than {@code conduit.audit.retention-days} (default
+     * 365) at most once an hour.
+     */
+    @Produces
+    @Singleton
+    AuditRecorder auditRecorder(MigratedDatabase database, AuditTrail trail, Clock clock) {
+        int days = ConfigProvider.getConfig(EngineProducers.class.getClassLoader())
+                .getOptionalValue(ConduitSettings.AUDIT_RETENTION_DAYS, Integer.class)
+                .orElse(ConduitSettings.DEFAULT_AUDIT_RETENTION_DAYS);
+        if (days < 1) {
+            throw ConduitException.builder(ErrorCode.INVALID_CONFIGURATION, ConduitSettings.AUDIT_RETENTION_DAYS
+                    + ": must be at least 1 (days), was " + days).field(ConduitSettings.AUDIT_RETENTION_DAYS).build();
+        }
+        return new AuditRetention(new JdbcAuditTrail(database.dataSource()), trail, Duration.ofDays(days),
+                AuditRetention.DEFAULT_PURGE_INTERVAL, clock);
+    }
+
+    @Produces
+    @Singleton
+    FailedLogins failedLogins(AuditRecorder recorder, Clock clock) {
+        return new FailedLogins(recorder, clock);
     }
 
     @Produces

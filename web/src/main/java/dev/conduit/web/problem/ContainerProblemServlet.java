@@ -1,6 +1,8 @@
 package dev.conduit.web.problem;
 
 import dev.conduit.api.ErrorCode;
+import dev.conduit.web.audit.FailedLogins;
+import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 public class ContainerProblemServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+
+    @Inject
+    transient FailedLogins failedLogins;
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -33,6 +38,10 @@ public class ContainerProblemServlet extends HttpServlet {
                                 + "or sign in to the console at /console/.")
                 : Problem.of(ErrorCode.FORBIDDEN,
                         "Your Conduit login lacks the role this operation needs (conduit-admin for administration).");
+        if (status == 401 && failedLogins != null) {
+            // the error dispatch still carries the refused request's headers
+            failedLogins.refused(request.getHeader("Authorization"), request.getRemoteAddr());
+        }
         ProblemResponses.write(response, problem);
     }
 

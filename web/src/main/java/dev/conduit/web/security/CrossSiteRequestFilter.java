@@ -1,6 +1,11 @@
 package dev.conduit.web.security;
 
 import dev.conduit.api.ErrorCode;
+import dev.conduit.core.audit.AuditAction;
+import dev.conduit.core.audit.AuditEvent;
+import dev.conduit.core.audit.AuditOutcome;
+import dev.conduit.core.audit.AuditRecorder;
+import dev.conduit.core.audit.RateLimitedRecorder;
 import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.problem.Problem;
 import dev.conduit.web.problem.ProblemResponses;
@@ -15,15 +20,17 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
 /**
  * Applies {@link CrossSiteRule} to every request the application serves (the API, the console's sign-in and the
- * callback): a refused request gets {@code 403 CROSS_SITE_REQUEST} and never reaches a resource. Refusals are logged,
- * at most one line a minute.
+ * callback): a refused request gets {@code 403 CROSS_SITE_REQUEST} and never reaches a resource. Refusals are recorded
+ * in the audit trail ({@code CROSS_SITE_REFUSED}) and the log, rate-limited.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class CrossSiteRequestFilter extends HttpFilter {
@@ -31,21 +38,37 @@ public class CrossSiteRequestFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(CrossSiteRequestFilter.class.getName());
 
+    /** Refusals recorded per minute; the rest are counted into the next record's {@code suppressed}. */
+    static final int PER_MINUTE = 20;
+
     private transient PublicUrl publicUrl;
-    private final transient RateLimitedLog refusals;
+    private transient Clock clock = Clock.systemUTC();
+    private transient RateLimitedRecorder refusals;
 
     public CrossSiteRequestFilter() {
-        this(null, new RateLimitedLog(LOG, Duration.ofMinutes(1), Clock.systemUTC()));
     }
 
-    CrossSiteRequestFilter(PublicUrl publicUrl, RateLimitedLog refusals) {
+    CrossSiteRequestFilter(PublicUrl publicUrl, AuditRecorder audit, Clock clock) {
         this.publicUrl = publicUrl;
-        this.refusals = refusals;
+        this.clock = clock;
+        setAudit(audit);
     }
 
     @Inject
     void setPublicUrl(PublicUrl publicUrl) {
         this.publicUrl = publicUrl;
+    }
+
+    /** Each refusal goes to the audit trail and the log, at most {@value #PER_MINUTE} a minute. */
+    @Inject
+    void setAudit(AuditRecorder audit) {
+        this.refusals = new RateLimitedRecorder(event -> {
+            LOG.warning(() -> "Refused a cross-site " + event.details().get("request") + " from "
+                    + event.details().get("from") + ": " + event.details().get("reason")
+                    + (event.details().containsKey("suppressed")
+                            ? " (" + event.details().get("suppressed") + " more refusals not logged before this)" : ""));
+            audit.record(event);
+        }, PER_MINUTE, Duration.ofMinutes(1), clock);
     }
 
     @Override
@@ -59,8 +82,15 @@ public class CrossSiteRequestFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        refusals.warn("Refused a cross-site " + request.getMethod() + " " + request.getRequestURI() + ": "
-                + refusal.get());
+        if (refusals != null) {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("request", request.getMethod() + " " + request.getRequestURI());
+            details.put("reason", refusal.get());
+            details.put("from", String.valueOf(request.getRemoteAddr()));
+            refusals.tryRecord(new AuditEvent(clock.instant(),
+                    request.getRemoteUser() == null ? "(not signed in)" : request.getRemoteUser(),
+                    AuditAction.CROSS_SITE_REFUSED, null, AuditOutcome.FAILURE, details));
+        }
         Problem problem = Problem.of(ErrorCode.CROSS_SITE_REQUEST, "Refused: " + refusal.get() + ".");
         ProblemResponses.write(response, problem);
     }

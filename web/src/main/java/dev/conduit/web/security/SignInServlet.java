@@ -1,6 +1,7 @@
 package dev.conduit.web.security;
 
 import dev.conduit.api.ErrorCode;
+import dev.conduit.web.audit.FailedLogins;
 import dev.conduit.web.problem.Problem;
 import dev.conduit.web.problem.ProblemResponses;
 import jakarta.inject.Inject;
@@ -18,10 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * The console's password sign-in against the server's user registry, and sign-out.
@@ -38,7 +36,6 @@ import java.util.logging.Logger;
 public class SignInServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = Logger.getLogger(SignInServlet.class.getName());
     private static final int MAX_BODY = 8 * 1024;
 
     @Inject
@@ -47,8 +44,8 @@ public class SignInServlet extends HttpServlet {
     @Inject
     transient SignInSettings settings;
 
-    private final transient RateLimitedLog failures =
-            new RateLimitedLog(LOG, Duration.ofMinutes(1), Clock.systemUTC());
+    @Inject
+    transient FailedLogins failedLogins;
 
     /** What the sign-in page offers: {@code {"password": true, "oidc": false}}. */
     @Override
@@ -87,8 +84,7 @@ public class SignInServlet extends HttpServlet {
         Optional<RegistryLogin.Caller> caller = registry.validate(credential.getCaller(),
                 credential.getPasswordAsString());
         if (caller.isEmpty()) {
-            failures.warn("A console sign-in failed for user '" + printable(credential.getCaller()) + "' from "
-                    + request.getRemoteAddr());
+            failedLogins.refusedUser(printable(credential.getCaller()), "form", request.getRemoteAddr());
             problem(response, Problem.of(ErrorCode.SIGN_IN_FAILED, "The user name or the password is wrong."));
             return;
         }

@@ -3,6 +3,9 @@ package dev.conduit.web.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.api.ErrorCode;
+import dev.conduit.core.audit.AuditAction;
+import dev.conduit.core.audit.AuditEvent;
+import dev.conduit.core.audit.AuditOutcome;
 import dev.conduit.web.TestConduit;
 import dev.conduit.web.authorization.PublicUrl;
 import jakarta.json.JsonObject;
@@ -13,14 +16,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class CrossSiteRequestFilterTest {
@@ -28,29 +29,9 @@ class CrossSiteRequestFilterTest {
     private static final String SELF = "http://localhost:9080";
     private static final String EVIL = "https://attacker.example";
 
-    private final AtomicInteger logged = new AtomicInteger();
-    private final Logger logger = Logger.getAnonymousLogger();
-    private final CrossSiteRequestFilter filter;
-
-    CrossSiteRequestFilterTest() {
-        logger.setUseParentHandlers(false);
-        logger.addHandler(new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.incrementAndGet();
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        });
-        filter = new CrossSiteRequestFilter(new PublicUrl(Optional.of("https://conduit.example.com")),
-                new RateLimitedLog(logger, Duration.ofMinutes(1), Clock.systemUTC()));
-    }
+    private final List<AuditEvent> recorded = new CopyOnWriteArrayList<>();
+    private final CrossSiteRequestFilter filter = new CrossSiteRequestFilter(
+            new PublicUrl(Optional.of("https://conduit.example.com")), recorded::add, Clock.systemUTC());
 
     @Test
     void doFilterWhenAFormIsPostedFromAnotherSiteThenCrossSiteRequestAndNothingReachesTheResource() throws Exception {
@@ -163,12 +144,25 @@ class CrossSiteRequestFilterTest {
     }
 
     @Test
-    void doFilterWhenManyRequestsAreRefusedThenOneLogLineAMinute() throws Exception {
+    void doFilterWhenARequestIsRefusedThenTheAuditTrailHasItWithoutTheBody() throws Exception {
+        assertRefused(exchange("POST", "/api/connected-systems/crm/enable", null,
+                Map.of("Content-Type", "text/plain", "Origin", EVIL)), EVIL);
+
+        assertThat(recorded).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo(AuditAction.CROSS_SITE_REFUSED);
+            assertThat(e.outcome()).isEqualTo(AuditOutcome.FAILURE);
+            assertThat(e.details()).containsEntry("request", "POST /api/connected-systems/crm/enable")
+                    .containsEntry("from", "192.0.2.7");
+        });
+    }
+
+    @Test
+    void doFilterWhenManyRequestsAreRefusedThenTwentyRecordsAMinute() throws Exception {
         for (int i = 0; i < 50; i++) {
             assertRefused(exchange("POST", "/console/logout", null, Map.of("Origin", EVIL)), EVIL);
         }
 
-        assertThat(logged).hasValue(1);
+        assertThat(recorded).hasSize(CrossSiteRequestFilter.PER_MINUTE);
     }
 
     private void assertRefused(Exchange exchange, String reason) throws Exception {
@@ -210,6 +204,8 @@ class CrossSiteRequestFilterTest {
                         case "getQueryString" -> query;
                         case "getHeader" -> named.get((String) args[0]);
                         case "getRequestURL" -> new StringBuffer(SELF + path);
+                        case "getRemoteAddr" -> "192.0.2.7";
+                        case "getRemoteUser" -> null;
                         default -> throw new UnsupportedOperationException(m.getName());
                     });
             PrintWriter writer = new PrintWriter(body, true);
