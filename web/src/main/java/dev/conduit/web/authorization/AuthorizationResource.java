@@ -63,7 +63,8 @@ public class AuthorizationResource {
         JsonObjectBuilder json = Json.createObjectBuilder()
                 .add("system", status.systemName())
                 .add("status", status.status().name())
-                .add("scope", status.scope().toString());
+                // no scope granted (yet) reads as null, never as ""
+                .add("scope", status.scope().isEmpty() ? JsonValue.NULL : Json.createValue(status.scope().toString()));
         json.add("expiresAt", status.expiresAt() == null ? JsonValue.NULL : Json.createValue(status.expiresAt().toString()));
         if (status.code() != null) {
             json.add("code", status.code().name()).add("reason", status.reason()).add("hint", status.hint());

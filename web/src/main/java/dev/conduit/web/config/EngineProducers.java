@@ -11,11 +11,13 @@ import dev.conduit.core.audit.AuditRetention;
 import dev.conduit.core.audit.AuditTrail;
 import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.config.LayeredSystemRepository;
+import dev.conduit.core.crypto.KeyRotation;
 import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.endpoint.TokenEndpointFactory;
+import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
@@ -225,7 +227,13 @@ public class EngineProducers {
     @Singleton
     IntegrationClient integrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
             HttpSettings http) {
-        return new IntegrationClient(systems, tokens, policy, http);
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        CallLimits limits = new CallLimits(
+                config.getOptionalValue(ConduitSettings.INTEGRATION_DEADLINE_SECONDS, Integer.class)
+                        .map(Duration::ofSeconds).orElse(CallLimits.DEFAULT.deadline()),
+                config.getOptionalValue(ConduitSettings.INTEGRATION_MAX_RESPONSE_BYTES, Integer.class)
+                        .orElse(CallLimits.DEFAULT.maxResponseBytes()));
+        return new IntegrationClient(systems, tokens, policy, http, limits);
     }
 
     @Produces
@@ -260,6 +268,19 @@ public class EngineProducers {
         } catch (ContextNotActiveException | IllegalStateException e) {
             return new RestClientTokens.Caller(null, null);
         }
+    }
+
+    /**
+     * Re-encrypts every stored secret and token under the primary key ({@code POST /api/keys/rotate}); the stores
+     * here are separate instances over the same database and cipher, since the served ones sit behind caches and
+     * interfaces.
+     */
+    @Produces
+    @Singleton
+    KeyRotation keyRotation(MigratedDatabase database, SecretCipher cipher, Clock clock) {
+        DataSource data = database.dataSource();
+        return new KeyRotation(cipher, List.of(new JdbcConnectedSystemRepository(data, cipher, clock),
+                new JdbcTokenStore(data, cipher, clock), new JdbcPendingAuthorizationStore(data, cipher, clock)));
     }
 
     /** The audit trail as administrators read it ({@code GET /api/audit}). */

@@ -117,8 +117,9 @@ class AuthorizationFlowTest {
                 .contains("each user opens a link of their own");
         assertThat(page.headers).containsEntry("Cache-Control", "no-store");
         assertThat(conduit.server.requestCount()).isZero();
-        assertThat(conduit.authorizationResource.status("calendar", login("bob", Roles.USER)).getString("status"))
-                .isEqualTo("AUTHORIZATION_REQUIRED");
+        JsonObject bobs = conduit.authorizationResource.status("calendar", login("bob", Roles.USER));
+        assertThat(bobs.getString("status")).isEqualTo("AUTHORIZATION_REQUIRED");
+        assertThat(bobs.isNull("scope")).as("no scope granted reads as null, not \"\"").isTrue();
         assertThat(conduit.audit.all()).singleElement().satisfies(recorded -> {
             assertThat(recorded.action()).isEqualTo(AuditAction.AUTHORIZE);
             assertThat(recorded.actor()).isEqualTo("bob");

@@ -22,7 +22,7 @@ class MigrationsTest {
 
         assertThat(again).isEqualTo("3");
         assertThat(Sql.queryString(h2, "SELECT COUNT(*) FROM " + HISTORY + " WHERE \"type\" = 'SQL'"))
-                .isEqualTo("2");
+                .isEqualTo("3");
         assertThat(Sql.queryString(h2, "SELECT COUNT(*) FROM conduit_token")).isEqualTo("0");
     }
 
