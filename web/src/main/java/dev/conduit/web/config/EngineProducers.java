@@ -22,6 +22,7 @@ import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.provider.TemplateCatalog;
+import dev.conduit.core.lifecycle.Sleeper;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.core.policy.HostResolver;
@@ -213,7 +214,10 @@ public class EngineProducers {
     @Singleton
     TokenService tokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
             TokenEndpointFactory endpoints, Clock clock) {
-        return new TokenService(systems, store, grants, endpoints, clock);
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        Duration renewalWindow = config.getOptionalValue(ConduitSettings.RENEWAL_WINDOW_SECONDS, Integer.class)
+                .map(Duration::ofSeconds).orElse(TokenService.DEFAULT_RENEWAL_WINDOW);
+        return new TokenService(systems, store, grants, endpoints, clock, Sleeper.THREAD, renewalWindow);
     }
 
     @Produces

@@ -90,7 +90,7 @@ abstract class KeyRotationContract {
         assertThat(Sql.allValues(data, "conduit_token")).filteredOn(v -> v != null && v.startsWith("v1."))
                 .hasSize(2).allMatch(v -> v.startsWith("v1.new."));
         Stores newOnly = stores(data, cipher("new"));
-        assertThat(newOnly.systems().find("crm").orElseThrow().clientSecret()).contains(
+        assertThat(newOnly.systems().find("crm").orElseThrow().client().secret()).contains(
                 Secret.of(StoredSystems.CLIENT_SECRET));
         TokenSet tokens = newOnly.tokens().load(new TokenKey("crm", Subject.user("alice"))).orElseThrow();
         assertThat(tokens.accessToken()).isEqualTo(Secret.of(ACCESS));
