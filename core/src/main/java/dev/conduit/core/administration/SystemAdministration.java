@@ -18,6 +18,7 @@ import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.api.token.Subject;
 import java.security.Principal;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -103,6 +104,11 @@ public final class SystemAdministration {
         }
     }
 
+    /** When the system last obtained its application token (per-app systems); empty for per-user systems. */
+    public Optional<Instant> lastTokenAt(ConnectedSystem system) {
+        return isPerUser(system) ? Optional.empty() : tokens.lastIssued(system.name());
+    }
+
     /**
      * Whether the system holds one token per user; a system whose grant is not installed counts as per-app, so that a
      * call fails on the missing grant rather than on the caller.
@@ -128,6 +134,19 @@ public final class SystemAdministration {
         endpointPolicy.accept(system);
         if (system.client().method() == ClientAuthMethod.PRIVATE_KEY_JWT) {
             ClientAssertion.validateKey(system.client().assertionKey().orElseThrow());
+        }
+    }
+
+    /**
+     * What discovery finds at {@code issuer}, without saving anything, so that a person can review the endpoints
+     * before they save; a failure names the field {@code issuer}.
+     */
+    public AuthorizationServerMetadata discover(String issuer) {
+        try {
+            return discovery.discover(issuer);
+        } catch (ConduitException e) {
+            throw e.field().isPresent() ? e : ConduitException.builder(e.code(), e.getMessage()).field("issuer")
+                    .build();
         }
     }
 

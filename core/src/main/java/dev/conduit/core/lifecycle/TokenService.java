@@ -111,6 +111,11 @@ public final class TokenService {
         return obtainShared(system, new TokenKey(system.name(), subject), false);
     }
 
+    /** When the application's stored token of a per-app system was obtained; empty when none is stored. */
+    public Optional<Instant> lastIssued(String systemName) {
+        return store.load(new TokenKey(systemName, Subject.application())).map(TokenSet::issuedAt);
+    }
+
     /**
      * After the resource server rejected {@code rejected} (401, 403, 404): whether retrying the call with the key's
      * current token may help. It renews the token, making the next {@link #accessToken} fetch a new one, but at most once
