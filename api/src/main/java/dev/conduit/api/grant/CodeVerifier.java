@@ -1,5 +1,7 @@
 package dev.conduit.api.grant;
 
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,7 +20,9 @@ public record CodeVerifier(String value) {
     public CodeVerifier {
         Objects.requireNonNull(value, "codeVerifier");
         if (value.length() < 43 || value.length() > 128 || !value.matches("[A-Za-z0-9._~-]+")) {
-            throw new IllegalArgumentException("a code verifier is 43 to 128 characters of [A-Za-z0-9._~-]");
+            // Conduit makes every verifier itself: another one is a defect, not a person's input
+            throw new ConduitException(ErrorCode.INTERNAL_ERROR,
+                    "a code verifier is 43 to 128 characters of [A-Za-z0-9._~-]");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.conduit.api.grant;
 
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
 import dev.conduit.api.token.Subject;
 import java.time.Instant;
 import java.util.Objects;
@@ -26,7 +28,8 @@ public record PendingAuthorization(State state, String systemName, Subject user,
         Objects.requireNonNull(redirectUri, "redirectUri");
         Objects.requireNonNull(expiresAt, "expiresAt");
         if (!user.isUser()) {
-            throw new IllegalArgumentException("a pending authorization belongs to a user");
+            throw ConduitException.builder(ErrorCode.WRONG_SUBJECT, "user: a pending authorization belongs to a user")
+                    .field("user").build();
         }
     }
 

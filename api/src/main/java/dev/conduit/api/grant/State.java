@@ -1,5 +1,7 @@
 package dev.conduit.api.grant;
 
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
 import java.util.Objects;
 
 /**
@@ -15,7 +17,8 @@ public record State(String value) {
     public State {
         Objects.requireNonNull(value, "state");
         if (value.length() < MIN_LENGTH || value.length() > 256 || !value.matches("[A-Za-z0-9_-]+")) {
-            throw new IllegalArgumentException("state must be 22 to 256 base64url characters");
+            throw ConduitException.builder(ErrorCode.STATE_UNKNOWN, "state: must be 22 to 256 base64url characters")
+                    .field("state").build();
         }
     }
 

@@ -75,11 +75,6 @@ public final class TokenResponseParser {
         return new TokenResponseParser(system.tokenRequest().tokenResponseKey(), system.lifecycle().defaultTokenLifetime(), system.name(), clock);
     }
 
-    /** {@link #interpret(TokenHttpResponse, Scope, Collection)} with no secret values to keep out of messages. */
-    public TokenSet interpret(TokenHttpResponse response, Scope requested) {
-        return interpret(response, requested, List.of());
-    }
-
     /**
      * Interprets any answer.
      *

@@ -62,11 +62,6 @@ public final class EndpointPolicy {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
     }
 
-    /** The production policy: https on public hosts only, plus the allow-listed hosts. */
-    public static EndpointPolicy strict(Collection<String> allowedHosts) {
-        return new EndpointPolicy(false, allowedHosts, HostResolver.SYSTEM);
-    }
-
     /** Also accepts http and https on loopback: for development and tests. */
     public static EndpointPolicy allowingLoopback(Collection<String> allowedHosts) {
         return new EndpointPolicy(true, allowedHosts, HostResolver.SYSTEM);

@@ -11,6 +11,7 @@ import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.policy.EndpointPolicy;
+import dev.conduit.core.policy.HostResolver;
 import dev.conduit.core.testing.HostileTokenServer;
 import dev.conduit.core.testing.TestSystems;
 import java.net.URI;
@@ -123,7 +124,7 @@ class MetadataDiscoveryTest {
 
     @Test
     void discoverWhenIssuerOnPrivateAddressThenPolicyRefuses() {
-        MetadataDiscovery strict = new MetadataDiscovery(EndpointPolicy.strict(java.util.List.of()),
+        MetadataDiscovery strict = new MetadataDiscovery(new EndpointPolicy(false, java.util.List.of(), HostResolver.SYSTEM),
                 TestSystems.fastSettings());
 
         assertThatThrownBy(() -> strict.discover("https://10.1.2.3/realms/acme"))

@@ -22,6 +22,7 @@ import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.Scope;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.core.policy.EndpointPolicy;
+import dev.conduit.core.policy.HostResolver;
 import dev.conduit.core.testing.HostileTokenServer;
 import dev.conduit.core.testing.LeakCheck;
 import dev.conduit.core.testing.ScriptedResponse;
@@ -359,7 +360,7 @@ class HttpTokenEndpointTest {
     @Test
     void requestTokenWhenPolicyRefusesUrlThenNoRequestSent() {
         server.enqueue(okToken(TOKEN, 60));
-        HttpTokenEndpointFactory strict = new HttpTokenEndpointFactory(EndpointPolicy.strict(List.of()),
+        HttpTokenEndpointFactory strict = new HttpTokenEndpointFactory(new EndpointPolicy(false, List.of(), HostResolver.SYSTEM),
                 HttpSettings.DEFAULT, CLOCK);
 
         ConduitException e = LEAKS.capture(() -> assertThrows(strict.forSystem(system().build())));

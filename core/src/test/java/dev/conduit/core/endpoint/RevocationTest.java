@@ -11,6 +11,7 @@ import dev.conduit.api.ErrorCode;
 import dev.conduit.api.Secret;
 import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.core.policy.EndpointPolicy;
+import dev.conduit.core.policy.HostResolver;
 import dev.conduit.core.testing.HostileTokenServer;
 import dev.conduit.core.testing.LeakCheck;
 import dev.conduit.core.testing.RecordedRequest;
@@ -93,7 +94,7 @@ class RevocationTest {
 
     @Test
     void revokeWhenPolicyRefusesUrlThenEndpointNotAllowed() {
-        HttpTokenEndpointFactory strict = new HttpTokenEndpointFactory(EndpointPolicy.strict(List.of()),
+        HttpTokenEndpointFactory strict = new HttpTokenEndpointFactory(new EndpointPolicy(false, List.of(), HostResolver.SYSTEM),
                 HttpSettings.DEFAULT, Clock.systemUTC());
 
         assertThatThrownBy(() -> strict.forSystem(TestSystems.clientCredentials(server).build())

@@ -30,7 +30,7 @@ class TokenResponseParserTest {
 
     @Test
     void interpretWhenStandardResponseThenEveryMemberRead() {
-        TokenSet tokens = parser.interpret(ok("token-ok.json"), REQUESTED);
+        TokenSet tokens = parser.interpret(ok("token-ok.json"), REQUESTED, List.of());
 
         assertThat(tokens.accessToken().reveal()).isEqualTo("eyJhbGciOiJSUzI1NiJ9.fixture-access-token.c2lnbmF0dXJl");
         assertThat(tokens.tokenType()).isEqualTo("Bearer");
@@ -42,7 +42,7 @@ class TokenResponseParserTest {
 
     @Test
     void interpretWhenNoExpiresInThenDefaultLifetimeAndRequestedScope() {
-        TokenSet tokens = parser.interpret(ok("token-no-expires-in.json"), REQUESTED);
+        TokenSet tokens = parser.interpret(ok("token-no-expires-in.json"), REQUESTED, List.of());
 
         assertThat(tokens.expiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(30)));
         assertThat(tokens.scope()).isEqualTo(REQUESTED);
@@ -50,7 +50,7 @@ class TokenResponseParserTest {
 
     @Test
     void interpretWhenScopeIsAnArrayThenTokensKept() {
-        assertThat(parser.interpret(ok("token-scope-array.json"), REQUESTED).scope())
+        assertThat(parser.interpret(ok("token-scope-array.json"), REQUESTED, List.of()).scope())
                 .isEqualTo(Scope.parse("read profile"));
     }
 
@@ -58,7 +58,7 @@ class TokenResponseParserTest {
     void interpretWhenTokenKeyIsADottedPathThenNestedTokenRead() {
         TokenResponseParser nested = new TokenResponseParser("data.token", Duration.ofMinutes(30), null, CLOCK);
 
-        TokenSet tokens = nested.interpret(ok("token-nested.json"), REQUESTED);
+        TokenSet tokens = nested.interpret(ok("token-nested.json"), REQUESTED, List.of());
 
         assertThat(tokens.accessToken().reveal()).isEqualTo("nested-fixture-token-9c2e41");
         assertThat(tokens.tokenType()).isEqualTo("Bearer");
@@ -69,7 +69,7 @@ class TokenResponseParserTest {
     void interpretWhenDottedPathMissingThenInvalidTokenResponseNamingTheKey() {
         TokenResponseParser nested = new TokenResponseParser("data.jwt", Duration.ofMinutes(30), null, CLOCK);
 
-        assertThatThrownBy(() -> nested.interpret(ok("token-nested.json"), REQUESTED))
+        assertThatThrownBy(() -> nested.interpret(ok("token-nested.json"), REQUESTED, List.of()))
                 .isInstanceOfSatisfying(ConduitException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TOKEN_RESPONSE);
                     assertThat(e.field()).contains("tokenResponseKey");
@@ -127,7 +127,7 @@ class TokenResponseParserTest {
     }
 
     private ConduitException assertCode(TokenHttpResponse response, ErrorCode code) {
-        ConduitException e = assertThrows(() -> parser.interpret(response, REQUESTED));
+        ConduitException e = assertThrows(() -> parser.interpret(response, REQUESTED, List.of()));
         assertThat(e.code()).isEqualTo(code);
         return e;
     }

@@ -1,6 +1,5 @@
 package dev.conduit.web.config;
 
-import dev.conduit.web.json.RequestBodies;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,9 +42,5 @@ public record ConduitSettings(Optional<String> publicUrl, boolean allowLoopbackH
 
     public ConduitSettings {
         allowedHosts = List.copyOf(allowedHosts);
-    }
-
-    public static ConduitSettings defaults() {
-        return new ConduitSettings(Optional.empty(), false, List.of(), RequestBodies.DEFAULT_MAX_BYTES);
     }
 }
