@@ -83,19 +83,20 @@ public final class TestConduit implements AutoCloseable {
             new AuthorizationService(allSystems, tokens, pending, grants, endpoints, tokenService, clock);
     public final IntegrationClient integration =
             new IntegrationClient(allSystems, tokenService, TestSystems.loopbackPolicy(), TestSystems.fastSettings());
-    public final SystemAdministration admin =
-            new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
-                    clock, configured);
+
     public final PublicUrl publicUrl = new PublicUrl(Optional.of(PUBLIC_URL));
     public final RequestBodies bodies = new RequestBodies(RequestBodies.DEFAULT_MAX_BYTES);
     public final AuthorizationLinks links = new AuthorizationLinks(authorizations, publicUrl);
 
     public final MetadataDiscovery discovery =
             new MetadataDiscovery(TestSystems.loopbackPolicy(), TestSystems.fastSettings());
+    public final SystemAdministration admin =
+            new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
+                    clock, configured, discovery);
     public final TemplateCatalog templates = TemplateCatalog.builtIn();
     public final TemplatesResource templatesResource = new TemplatesResource(templates, publicUrl);
     public final ConnectedSystemsResource systemsResource =
-            new ConnectedSystemsResource(admin, links, publicUrl, bodies, discovery);
+            new ConnectedSystemsResource(admin, links, publicUrl, bodies);
     public final AuthorizationResource authorizationResource = new AuthorizationResource(authorizations);
     public final AuthorizationLinkResource linkResource = new AuthorizationLinkResource(links);
     public final InvokeResource invokeResource = new InvokeResource(admin, integration, links, bodies);

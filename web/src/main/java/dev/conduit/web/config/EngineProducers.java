@@ -224,8 +224,9 @@ public class EngineProducers {
     @Produces
     @Singleton
     SystemAdministration administration(ConnectedSystemRepository systems, GrantRegistry grants,
-            EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured) {
-        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured);
+            EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured,
+            MetadataDiscovery discovery) {
+        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured, discovery);
     }
 
     @Produces

@@ -3,7 +3,6 @@ package dev.conduit.web.system;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.administration.TokenTest;
-import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.web.Roles;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.authorization.PublicUrl;
@@ -49,7 +48,6 @@ public class ConnectedSystemsResource {
     private AuthorizationLinks links;
     private PublicUrl publicUrl;
     private RequestBodies bodies;
-    private MetadataDiscovery discovery;
 
     /** For CDI's client proxy. */
     protected ConnectedSystemsResource() {
@@ -57,8 +55,7 @@ public class ConnectedSystemsResource {
 
     @Inject
     public ConnectedSystemsResource(SystemAdministration admin, AuthorizationLinks links, PublicUrl publicUrl,
-            RequestBodies bodies, MetadataDiscovery discovery) {
-        this.discovery = discovery;
+            RequestBodies bodies) {
         this.admin = admin;
         this.views = new SystemViews(admin);
         this.links = links;
@@ -97,9 +94,8 @@ public class ConnectedSystemsResource {
                     + "issuerParameterSupported come from the issuer's metadata; a metadata issuer that differs "
                     + "from the one given is refused with ISSUER_MISMATCH.")
     public Response create(InputStream body, @Context UriInfo uri) {
-        ConnectedSystem system = SystemJson.read(bodies.readObject(body), null, Optional.empty(),
-                discovery::discover);
-        SystemAdministration.Saved saved = admin.create(system);
+        SystemAdministration.Saved saved = admin.create(SystemJson.draft(bodies.readObject(body), null,
+                Optional.empty()));
         return Response.created(uri.getAbsolutePathBuilder().path(saved.system().name()).build())
                 .entity(views.view(saved, publicUrl.redirectUri(uri.getRequestUri()))).build();
     }
@@ -118,11 +114,9 @@ public class ConnectedSystemsResource {
             description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one. Changing "
                     + "endpoints, client, secret or scope discards the system's tokens.")
     public JsonObject update(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
-        admin.requireWritable(name);
-        ConnectedSystem stored = admin.get(name);
-        ConnectedSystem system = SystemJson.read(bodies.readObject(body), name, Optional.of(stored),
-                discovery::discover);
-        return views.view(admin.update(system), publicUrl.redirectUri(uri.getRequestUri()));
+        return views.view(admin.update(name,
+                stored -> SystemJson.draft(bodies.readObject(body), name, Optional.of(stored))),
+                publicUrl.redirectUri(uri.getRequestUri()));
     }
 
     @DELETE
