@@ -71,7 +71,7 @@ final class AuthorizationResponse {
     private static void checkIssuer(String iss, PendingAuthorization pending, ConnectedSystem system) {
         String expected = pending.issuer();
         if (iss == null) {
-            if (system.issuerParameterSupported()) {
+            if (system.endpoints().issuerParameterSupported()) {
                 throw fail(ErrorCode.ISSUER_MISSING, system,
                         "iss: the provider advertises the iss parameter (RFC 9207) but the callback carries none");
             }

@@ -120,7 +120,8 @@ public class ConnectedSystemsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replaces a connected system's configuration",
             description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one. Changing "
-                    + "endpoints, client, secret or scope discards the system's tokens.")
+                    + "what decides which token is issued or where it goes (endpoints, client, secret, key, scope, "
+                    + "includeScope, extra parameters, variables, integrationBaseUrl) discards the system's tokens.")
     public JsonObject update(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
         return views.view(admin.update(name,
                 stored -> SystemJson.draft(bodies.readObject(body), name, Optional.of(stored))),
