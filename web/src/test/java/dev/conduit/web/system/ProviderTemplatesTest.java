@@ -11,6 +11,8 @@ import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.core.endpoint.HttpSettings;
+import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.core.provider.ProviderTemplate;
 import dev.conduit.core.testing.RecordedRequest;
@@ -45,6 +47,9 @@ class ProviderTemplatesTest {
     private static final String SECRET = TestSystems.CLIENT_SECRET;
 
     private final TestConduit conduit = new TestConduit();
+    /** The production read timeout: these tests are about what the answer says, not how fast it comes. */
+    private final HttpTokenEndpointFactory endpoints =
+            new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), HttpSettings.DEFAULT, conduit.clock);
 
     @AfterEach
     void close() {
@@ -239,7 +244,7 @@ class ProviderTemplatesTest {
         conduit.server.enqueue(ScriptedResponse.fixture(200, "providers/" + fixture));
         ConnectedSystem system = fromTemplateOnTestServer(template);
 
-        TokenSet tokens = conduit.endpoints.forSystem(system).requestToken(codeExchange());
+        TokenSet tokens = endpoints.forSystem(system).requestToken(codeExchange());
 
         assertThat(tokens.accessToken().reveal()).isEqualTo(expectedToken);
         assertThat(tokens.tokenType()).isEqualTo("Bearer");
@@ -256,7 +261,7 @@ class ProviderTemplatesTest {
                 ? json : form);
         ConnectedSystem system = fromTemplateOnTestServer("github");
 
-        TokenSet tokens = conduit.endpoints.forSystem(system).requestToken(codeExchange());
+        TokenSet tokens = endpoints.forSystem(system).requestToken(codeExchange());
 
         assertThat(tokens.accessToken().reveal()).isEqualTo("gho_16C7e42F292c6912E7710c838347Ae178B4a");
         assertThat(tokens.scope().toString()).isEqualTo("repo,gist");
@@ -271,7 +276,7 @@ class ProviderTemplatesTest {
     void requestTokenWhenSlackAnswersWithBotAndUserTokensThenTheUserTokenAndItsScope() {
         conduit.server.enqueue(ScriptedResponse.fixture(200, "providers/slack-token.json"));
 
-        TokenSet tokens = conduit.endpoints.forSystem(fromTemplateOnTestServer("slack")).requestToken(codeExchange());
+        TokenSet tokens = endpoints.forSystem(fromTemplateOnTestServer("slack")).requestToken(codeExchange());
 
         assertThat(tokens.accessToken().reveal()).isEqualTo("xoxp-1234");
         assertThat(tokens.scope().toString()).isEqualTo("chat:write");
@@ -283,7 +288,7 @@ class ProviderTemplatesTest {
         conduit.server.enqueue(ScriptedResponse.fixture(200, "providers/slack-error.json"));
         ConnectedSystem system = fromTemplateOnTestServer("slack");
 
-        assertThatThrownBy(() -> conduit.endpoints.forSystem(system).requestToken(codeExchange()))
+        assertThatThrownBy(() -> endpoints.forSystem(system).requestToken(codeExchange()))
                 .isInstanceOfSatisfying(ConduitException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_ENDPOINT_ERROR);
                     assertThat(e.getMessage()).contains("invalid_code");
@@ -295,7 +300,7 @@ class ProviderTemplatesTest {
     void requestTokenWhenSalesforceAnswersWithoutExpiresInThenTwoHoursAssumed() {
         conduit.server.enqueue(ScriptedResponse.fixture(200, "providers/salesforce-token.json"));
 
-        TokenSet tokens = conduit.endpoints.forSystem(fromTemplateOnTestServer("salesforce"))
+        TokenSet tokens = endpoints.forSystem(fromTemplateOnTestServer("salesforce"))
                 .requestToken(codeExchange());
 
         assertThat(tokens.expiresAt()).isEqualTo(tokens.issuedAt().plus(Duration.ofHours(2)));
@@ -305,7 +310,7 @@ class ProviderTemplatesTest {
     void requestTokenWhenAtlassianThenTheBodyIsJson() {
         conduit.server.enqueue(ScriptedResponse.fixture(200, "providers/atlassian-token.json"));
 
-        TokenSet tokens = conduit.endpoints.forSystem(fromTemplateOnTestServer("atlassian"))
+        TokenSet tokens = endpoints.forSystem(fromTemplateOnTestServer("atlassian"))
                 .requestToken(codeExchange());
 
         assertThat(tokens.refreshToken()).isNotNull();
@@ -319,7 +324,7 @@ class ProviderTemplatesTest {
     void requestTokenWhenAuth0ClientCredentialsThenTheAudienceIsSent() {
         conduit.server.enqueue(ScriptedResponse.fixture(200, "providers/auth0-token.json"));
 
-        conduit.endpoints.forSystem(fromTemplateOnTestServer("auth0"))
+        endpoints.forSystem(fromTemplateOnTestServer("auth0"))
                 .requestToken(Map.of("grant_type", "client_credentials"));
 
         assertThat(conduit.server.lastRequest().formParameter("audience")).contains("https://api.example.com");
