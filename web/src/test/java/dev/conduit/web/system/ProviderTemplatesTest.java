@@ -190,6 +190,35 @@ class ProviderTemplatesTest {
         assertThat(view.getJsonObject("extraAuthorizationParameters").getString("access_type")).isEqualTo("offline");
     }
 
+    @Test
+    void exportWhenSystemFromTemplateThenPackageCarriesTheReferenceAndCustomizationListsTheVariables() {
+        JsonObject request = request("microsoft-entra-id", Map.of("tenant", "contoso.onmicrosoft.com")).build();
+        conduit.systemsResource.create(body(request.toString()), uri("connected-systems"));
+
+        JsonObject export = conduit.transfer.export();
+
+        JsonObject exported = export.getJsonObject("package").getJsonArray("systems").getJsonObject(0);
+        assertThat(exported.getJsonObject("template")).isEqualTo(Json.createObjectBuilder()
+                .add("id", "microsoft-entra-id").add("version", 1).build());
+        assertThat(exported.getJsonObject("variables").getJsonObject("tenant").getString("value"))
+                .isEqualTo("contoso.onmicrosoft.com");
+        String customization = export.getString("customization");
+        assertThat(customization).contains("from provider template microsoft-entra-id version 1")
+                .contains("crm.variables.tenant=contoso.onmicrosoft.com").doesNotContain(SECRET);
+
+        try (TestConduit target = new TestConduit()) {
+            String filled = customization.replace("\ncrm.clientSecret=\n", "\ncrm.clientSecret=target-secret\n");
+            target.transfer.importPackage(Json.createObjectBuilder().add("package", export.getJsonObject("package"))
+                    .add("customization", filled).build());
+
+            ConnectedSystem imported = target.systems.find("crm").orElseThrow();
+            assertThat(imported.template()).contains(new dev.conduit.api.system.TemplateReference(
+                    "microsoft-entra-id", 1));
+            assertThat(imported.endpoints().authorization()).contains(
+                    "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize");
+        }
+    }
+
     static Stream<Arguments> authorizationQuirks() {
         return Stream.of(
                 Arguments.of("google", Map.of(), Map.of("access_type", "offline", "prompt", "consent")),
