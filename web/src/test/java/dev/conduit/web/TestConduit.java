@@ -10,6 +10,7 @@ import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.store.InMemoryAuditTrail;
 import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.core.store.InMemoryConnectedSystemRepository;
 import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
@@ -74,6 +75,8 @@ public final class TestConduit implements AutoCloseable {
     /** Every system the engine sees: declared over stored, as the server wires them. */
     public final LayeredSystemRepository allSystems = new LayeredSystemRepository(configured, systems, clock);
     public final InMemoryTokenStore tokens = new InMemoryTokenStore();
+    /** The audit trail (what the database holds in the server). */
+    public final InMemoryAuditTrail audit = new InMemoryAuditTrail();
     public final InMemoryPendingAuthorizationStore pending = new InMemoryPendingAuthorizationStore(clock);
     public final GrantRegistry grants = GrantRegistry.load(TestConduit.class.getClassLoader());
     public final HttpTokenEndpointFactory endpoints =

@@ -2,6 +2,7 @@ package dev.conduit.core.lifecycle;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
+import dev.conduit.api.FailureScope;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.grant.InteractiveGrant;
@@ -37,6 +38,12 @@ import java.util.logging.Logger;
  * {@link TokenKey} in this JVM (callers of one key share one future), then through {@link TokenStore#update}, which is
  * exclusive across nodes and re-reads the store, since another node may have refreshed meanwhile. The retry loop sits
  * outside that lock: the lock is held for one token request at most, never across a backoff sleep.
+ *
+ * <p>A failure stays within its scope ({@link FailureScope}): only a refused client, or a per-app token that cannot be
+ * acquired, disables a system; a user's refresh failure fails only that user's call; Conduit's own (its database) fails
+ * the call and nothing else. When a renewal fails while the current access token is still valid, that token is served
+ * (stale-while-revalidate) and the renewal is tried again after the renewal window. A {@code Retry-After} longer than
+ * the retry budget opens a back-off for the system: until then, calls fail fast without a token request.
  */
 public final class TokenService {
 
@@ -45,9 +52,11 @@ public final class TokenService {
     /** Failures that another attempt may cure. */
     private static final Set<ErrorCode> RETRYABLE = EnumSet.of(ErrorCode.ENDPOINT_UNAVAILABLE, ErrorCode.RATE_LIMITED);
 
-    /** Failures that concern one user, not the system: they never disable it. */
-    private static final Set<ErrorCode> USER_LEVEL = EnumSet.of(ErrorCode.AUTHORIZATION_REQUIRED,
-            ErrorCode.ACCESS_DENIED, ErrorCode.WRONG_SUBJECT, ErrorCode.UNKNOWN_SYSTEM, ErrorCode.SYSTEM_DISABLED);
+    /**
+     * How often a key's token is renewed at most after a rejection (401/403/404 from the resource server), and how long a
+     * token whose renewal failed is served before the renewal is tried again: unless configured otherwise.
+     */
+    public static final Duration DEFAULT_RENEWAL_WINDOW = Duration.ofSeconds(30);
 
     private final ConnectedSystemRepository systems;
     private final TokenStore store;
@@ -56,8 +65,11 @@ public final class TokenService {
     private final Clock clock;
     private final Sleeper sleeper;
 
-    private final TokenCache<CachedToken> cache = new TokenCache<>();
+    private final TokenCache<CachedToken> cache = new TokenCache<>(cached -> cached.token().expiresAt().toEpochMilli());
     private final ConcurrentHashMap<TokenKey, CompletableFuture<CachedToken>> inFlight = new ConcurrentHashMap<>();
+    /** Systems whose provider asked to wait ({@code Retry-After}) longer than the retry budget: until when, and why. */
+    private final ConcurrentHashMap<String, BackOff> backOffs = new ConcurrentHashMap<>();
+    private final Duration renewalWindow;
 
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
             TokenEndpointFactory endpoints, Clock clock) {
@@ -66,6 +78,13 @@ public final class TokenService {
 
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
             TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper) {
+        this(systems, store, grants, endpoints, clock, sleeper, DEFAULT_RENEWAL_WINDOW);
+    }
+
+    /** @param renewalWindow see {@link #DEFAULT_RENEWAL_WINDOW} */
+    public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
+            TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper, Duration renewalWindow) {
+        this.renewalWindow = Objects.requireNonNull(renewalWindow, "renewalWindow");
         this.systems = Objects.requireNonNull(systems, "systems");
         this.store = Objects.requireNonNull(store, "store");
         this.grants = Objects.requireNonNull(grants, "grants");
@@ -90,27 +109,42 @@ public final class TokenService {
     }
 
     /**
-     * Forgets {@code rejected} if it is still the current token, so the next call fetches a new one; true if it was
-     * current. A stored refresh token is kept, so a per-user token is refreshed rather than lost.
+     * After the resource server rejected {@code rejected} (401, 403, 404): whether retrying the call with the key's
+     * current token may help. It renews the token, making the next {@link #accessToken} fetch a new one, but at most once
+     * per renewal window per key: a token younger than the window is not renewed, since a rejection right after a renewal
+     * says the call is refused, not the token, and renewing per call would let any caller provoke a token request per
+     * call. A token is never deleted here: a user keeps the refresh token, and one without it keeps the access token.
+     *
+     * @return true if the call may be retried: the token was renewed, or another call has already replaced it; false if
+     *         the rejection stands as it is (the token is within its renewal window, or cannot be renewed)
      */
     public boolean invalidate(String systemName, Subject subject, AccessToken rejected) {
         TokenKey key = new TokenKey(systemName, subject);
-        boolean[] wasCurrent = {false};
+        CachedToken cached = cache.get(systemName, subject);
+        Instant windowStart = clock.instant().minus(renewalWindow);
+        if (cached != null && cached.token().value().equals(rejected.value())
+                && cached.issuedAt().isAfter(windowStart)) {
+            return false; // renewed less than a window ago: no store access, no token request
+        }
+        Boolean[] retry = {Boolean.FALSE};
         store.update(key, current -> {
             if (current.isEmpty() || !current.get().accessToken().equals(rejected.value())) {
+                retry[0] = current.isPresent(); // another call renewed it meanwhile: retry with that one
                 return current;
             }
-            wasCurrent[0] = true;
-            TokenSet stale = current.get();
-            if (stale.refreshToken() == null) {
-                return Optional.empty();
+            TokenSet used = current.get();
+            if (used.issuedAt().isAfter(windowStart) || (subject.isUser() && used.refreshToken() == null)) {
+                return current; // within the window, or a user's token with nothing to renew it with
             }
-            // keep the refresh token; an expiry of "issued" makes the next call refresh
-            return Optional.of(new TokenSet(stale.accessToken(), stale.tokenType(), stale.issuedAt(), stale.issuedAt(),
-                    stale.refreshToken(), stale.scope()));
+            retry[0] = Boolean.TRUE;
+            // an expiry of "issued" makes the next call renew; a refresh token is kept, so the user refreshes
+            return Optional.of(new TokenSet(used.accessToken(), used.tokenType(), used.issuedAt(), used.issuedAt(),
+                    used.refreshToken(), used.scope()));
         });
-        cache.removeIf(key, c -> c.token().value().equals(rejected.value()));
-        return wasCurrent[0];
+        if (retry[0]) {
+            cache.removeIf(key, c -> c.token().value().equals(rejected.value()));
+        }
+        return retry[0];
     }
 
     /**
@@ -137,6 +171,7 @@ public final class TokenService {
         TokenKey key = new TokenKey(system.name(), subject);
         store.update(key, current -> Optional.of(tokens));
         cache.put(key, cacheEntry(system, tokens));
+        cache.evictExpired(clock.millis());
     }
 
     /** Forgets and removes every token of a system (edited or deleted). */
@@ -155,18 +190,36 @@ public final class TokenService {
     // ---------------------------------------------------------------------------------------------- slow path
 
     private AccessToken obtainShared(TokenKey key, boolean forceNew) {
-        ConnectedSystem system = system(key.systemName());
-        Grant grant = grants.get(system.grantType());
-        requireMatchingSubject(system, grant, key.subject());
-        if (!forceNew) {
-            SystemStatus status = systems.status(system.name());
-            if (!status.isOk()) {
-                throw ConduitException.builder(ErrorCode.SYSTEM_DISABLED,
-                        "connected system '" + system.name() + "' is disabled (" + status.code() + "): "
-                                + status.reason())
-                        .system(system.name()).build();
+        CachedToken stale = forceNew ? null : cache.get(key.systemName(), key.subject());
+        try {
+            ConnectedSystem system = system(key.systemName());
+            Grant grant = grants.get(system.grantType());
+            requireMatchingSubject(system, grant, key.subject());
+            if (!forceNew) {
+                SystemStatus status = systems.status(system.name());
+                if (!status.isOk()) {
+                    throw ConduitException.builder(ErrorCode.SYSTEM_DISABLED,
+                            "connected system '" + system.name() + "' is disabled (" + status.code() + "): "
+                                    + status.reason())
+                            .system(system.name()).build();
+                }
+                failIfBackingOff(system);
             }
+            return obtainShared(system, grant, key, forceNew);
+        } catch (ConduitException e) {
+            if (stale == null || !servesStale(e.code()) || !clock.instant().isBefore(stale.token().expiresAt())) {
+                throw e;
+            }
+            // stale-while-revalidate: the token in hand is still valid; try renewing it again after the window
+            long retryAt = Math.min(clock.millis() + renewalWindow.toMillis(), stale.token().expiresAt().toEpochMilli());
+            cache.put(key, new CachedToken(stale.token(), retryAt, stale.issuedAt()));
+            LOG.log(Level.FINE, () -> "renewing the token of " + key + " failed (" + e.code() + "); serving the current"
+                    + " one until " + stale.token().expiresAt());
+            return stale.token();
         }
+    }
+
+    private AccessToken obtainShared(ConnectedSystem system, Grant grant, TokenKey key, boolean forceNew) {
         Instant deadline = clock.instant().plus(system.lifecycle().retryPolicy().maxWait());
         while (true) {
             CompletableFuture<CachedToken> mine = new CompletableFuture<>();
@@ -181,6 +234,7 @@ public final class TokenService {
             try {
                 CachedToken fresh = obtain(system, grant, key, forceNew, deadline);
                 cache.put(key, fresh);
+                cache.evictExpired(clock.millis());
                 mine.complete(fresh);
                 return fresh.token();
             } catch (RuntimeException e) {
@@ -190,6 +244,32 @@ public final class TokenService {
                 inFlight.remove(key, mine);
             }
         }
+    }
+
+    /**
+     * Failures after which a still-valid token is served: the provider's, the user's (an {@code invalid_grant} ends the
+     * user's authorization at the token's expiry, not before) and Conduit's own. Not a refused client, which disables the
+     * system, nor a request's mistake.
+     */
+    private static boolean servesStale(ErrorCode code) {
+        return code.scope() == FailureScope.PROVIDER || code.scope() == FailureScope.USER
+                || code.scope() == FailureScope.CONDUIT;
+    }
+
+    /** Fails fast, without a token request, while the system's provider has asked Conduit to wait. */
+    private void failIfBackingOff(ConnectedSystem system) {
+        BackOff backOff = backOffs.get(system.name());
+        if (backOff == null) {
+            return;
+        }
+        Duration left = Duration.between(clock.instant(), backOff.until());
+        if (left.isNegative() || left.isZero()) {
+            backOffs.remove(system.name(), backOff);
+            return;
+        }
+        throw ConduitException.builder(backOff.code(), "the provider of '" + system.name() + "' asked to wait until "
+                + backOff.until() + " (Retry-After); no token is requested before then").system(system.name())
+                .retryAfter(left).build();
     }
 
     /** Waits for another caller's flight, but only until this caller's own deadline. */
@@ -221,6 +301,7 @@ public final class TokenService {
             try {
                 Optional<TokenSet> result = store.update(key, current -> outcome.apply(current, system, grant, request));
                 if (result.isEmpty()) {
+                    cache.remove(key);
                     throw authorizationRequired(system, outcome.invalidGrant
                             ? "the refresh token was refused (invalid_grant): the user must authorize again"
                             : "the user has not authorized '" + system.name() + "' yet");
@@ -231,15 +312,28 @@ public final class TokenService {
                 return cacheEntry(system, result.get());
             } catch (ConduitException e) {
                 ConduitException failure = e.forSystem(system.name());
-                if (USER_LEVEL.contains(failure.code()) || (failure.code() == ErrorCode.INVALID_GRANT
-                        && grant.tokenScope() == TokenScope.PER_USER)) {
+                if (neverDisables(failure.code())) {
+                    throw failure;
+                }
+                if (failure.code() == ErrorCode.INVALID_CLIENT) {
+                    disable(system, failure, "at once: the provider refuses the client itself");
                     throw failure;
                 }
                 Duration wait = Backoff.after(attempt, failure.retryAfter().orElse(null));
-                boolean retry = RETRYABLE.contains(failure.code()) && attempt < maxAttempts
-                        && clock.instant().plus(wait).isBefore(deadline);
+                boolean retryable = RETRYABLE.contains(failure.code());
+                if (retryable && failure.retryAfter().isPresent() && !clock.instant().plus(wait).isBefore(deadline)) {
+                    // the provider asks for longer than the budget: respect it, without punishing the system for it
+                    openBackOff(system, failure, clock.instant().plus(failure.retryAfter().get()));
+                    throw failure;
+                }
+                boolean retry = retryable && attempt < maxAttempts && clock.instant().plus(wait).isBefore(deadline);
                 if (!retry) {
-                    disable(system, failure, attempt);
+                    // a user's refresh failure is that user's; only a per-app token that cannot be had is the system's
+                    if (!outcome.refreshing) {
+                        disable(system, failure, retryable
+                                ? "after " + attempt + (attempt == 1 ? " attempt" : " attempts")
+                                : "at once: the provider's answer cannot change by trying again");
+                    }
                     throw failure;
                 }
                 int failed = attempt;
@@ -250,9 +344,28 @@ public final class TokenService {
         }
     }
 
-    private void disable(ConnectedSystem system, ConduitException failure, int attempts) {
-        String reason = failure.getMessage() + (RETRYABLE.contains(failure.code())
-                ? " (gave up after " + attempts + (attempts == 1 ? " attempt)" : " attempts)") : "");
+    /**
+     * Failures that are not the connected system's: a request's, a user's, or Conduit's own (its database). They fail
+     * the call that met them and never disable the system (see {@link FailureScope}).
+     */
+    private static boolean neverDisables(ErrorCode code) {
+        return code.scope() == FailureScope.REQUEST || code.scope() == FailureScope.USER
+                || code.scope() == FailureScope.CONDUIT || code == ErrorCode.SYSTEM_DISABLED;
+    }
+
+    private void openBackOff(ConnectedSystem system, ConduitException failure, Instant until) {
+        backOffs.merge(system.name(), new BackOff(until, failure.code()),
+                (old, newer) -> newer.until().isAfter(old.until()) ? newer : old);
+        LOG.info(() -> "connected system '" + system.name() + "': the provider asked to wait until " + until + " ("
+                + failure.code() + "); calls fail fast until then, nothing is disabled");
+    }
+
+    /** A system's back-off: no token request before {@code until}; calls meanwhile fail with {@code code}. */
+    private record BackOff(Instant until, ErrorCode code) {
+    }
+
+    private void disable(ConnectedSystem system, ConduitException failure, String when) {
+        String reason = failure.getMessage() + " (disabled " + when + ")";
         systems.setStatus(system.name(), SystemStatus.error(failure.code(), reason, clock.instant()));
         cache.removeSystem(system.name());
         LOG.warning(() -> "connected system '" + system.name() + "' disabled: " + reason + ". " + failure.hint());
@@ -271,6 +384,7 @@ public final class TokenService {
     private final class Attempt {
         private final boolean forceNew;
         boolean requested;
+        boolean refreshing;
         boolean invalidGrant;
 
         Attempt(boolean forceNew) {
@@ -284,6 +398,7 @@ public final class TokenService {
             Optional<dev.conduit.api.Secret> refreshToken = current.flatMap(TokenSet::refreshTokenIfAny);
             requested = true;
             if (refreshToken.isPresent() && grant.supportsRefresh()) {
+                refreshing = true;
                 try {
                     TokenSet refreshed = grant.refresh(request, refreshToken.get());
                     // RFC 6749 section 6: no new refresh token keeps the old one; no scope means the scope granted
@@ -301,11 +416,20 @@ public final class TokenService {
                         throw e;
                     }
                     invalidGrant = true;
-                    return Optional.empty(); // delete the user's tokens in the same transaction
+                    TokenSet ended = current.get();
+                    if (!clock.instant().isBefore(ended.expiresAt())) {
+                        return Optional.empty(); // delete the user's tokens in the same transaction
+                    }
+                    // the authorization ended, but the access token stays valid until it expires: keep only that
+                    return Optional.of(new TokenSet(ended.accessToken(), ended.tokenType(), ended.issuedAt(),
+                            ended.expiresAt(), null, ended.scope()));
                 }
             }
             if (grant instanceof InteractiveGrant) {
                 requested = false;
+                if (current.isPresent() && clock.instant().isBefore(current.get().expiresAt())) {
+                    return current; // nothing to refresh with, but still valid: used until it expires
+                }
                 return Optional.empty(); // nothing to refresh with: only the user can authorize
             }
             return Optional.of(grant.acquire(request));
@@ -348,7 +472,11 @@ public final class TokenService {
     private CachedToken cacheEntry(ConnectedSystem system, TokenSet tokens) {
         AccessToken token = new AccessToken(tokens.accessToken(), tokens.tokenType(), tokens.expiresAt(),
                 tokens.scope());
-        return new CachedToken(token, refreshAt(system, tokens).toEpochMilli(), tokens.issuedAt());
+        // a user's token without a refresh token cannot be renewed ahead: it is used until it expires
+        boolean renewable = tokens.refreshToken() != null
+                || grants.get(system.grantType()).tokenScope() == TokenScope.PER_APP;
+        Instant renewAt = renewable ? refreshAt(system, tokens) : tokens.expiresAt();
+        return new CachedToken(token, renewAt.toEpochMilli(), tokens.issuedAt());
     }
 
     /** What the hot path reads: the token and the instant (epoch millis) from which it must be refreshed. */

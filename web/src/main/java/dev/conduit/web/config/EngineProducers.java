@@ -3,18 +3,26 @@ package dev.conduit.web.config;
 import dev.conduit.api.grant.PendingAuthorizationStore;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.token.TokenStore;
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
 import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.core.audit.AuditRecorder;
+import dev.conduit.core.audit.AuditRetention;
+import dev.conduit.core.audit.AuditTrail;
 import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.config.LayeredSystemRepository;
+import dev.conduit.core.crypto.KeyRotation;
 import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.endpoint.TokenEndpointFactory;
+import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.provider.TemplateCatalog;
+import dev.conduit.core.lifecycle.Sleeper;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.core.policy.HostResolver;
@@ -23,7 +31,9 @@ import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.restclient.RestClientTokens;
+import dev.conduit.web.audit.FailedLogins;
 import dev.conduit.web.store.EncryptionKeys;
+import dev.conduit.web.store.JdbcAuditTrail;
 import dev.conduit.web.store.JdbcConnectedSystemRepository;
 import dev.conduit.web.store.JdbcPendingAuthorizationStore;
 import dev.conduit.web.store.JdbcTokenStore;
@@ -203,7 +213,10 @@ public class EngineProducers {
     @Singleton
     TokenService tokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
             TokenEndpointFactory endpoints, Clock clock) {
-        return new TokenService(systems, store, grants, endpoints, clock);
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        Duration renewalWindow = config.getOptionalValue(ConduitSettings.RENEWAL_WINDOW_SECONDS, Integer.class)
+                .map(Duration::ofSeconds).orElse(TokenService.DEFAULT_RENEWAL_WINDOW);
+        return new TokenService(systems, store, grants, endpoints, clock, Sleeper.THREAD, renewalWindow);
     }
 
     @Produces
@@ -218,7 +231,13 @@ public class EngineProducers {
     @Singleton
     IntegrationClient integrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
             HttpSettings http) {
-        return new IntegrationClient(systems, tokens, policy, http);
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        CallLimits limits = new CallLimits(
+                config.getOptionalValue(ConduitSettings.INTEGRATION_DEADLINE_SECONDS, Integer.class)
+                        .map(Duration::ofSeconds).orElse(CallLimits.DEFAULT.deadline()),
+                config.getOptionalValue(ConduitSettings.INTEGRATION_MAX_RESPONSE_BYTES, Integer.class)
+                        .orElse(CallLimits.DEFAULT.maxResponseBytes()));
+        return new IntegrationClient(systems, tokens, policy, http, limits);
     }
 
     @Produces
@@ -253,6 +272,50 @@ public class EngineProducers {
         } catch (ContextNotActiveException | IllegalStateException e) {
             return new RestClientTokens.Caller(null, null);
         }
+    }
+
+    /**
+     * Re-encrypts every stored secret and token under the primary key ({@code POST /api/keys/rotate}); the stores
+     * here are separate instances over the same database and cipher, since the served ones sit behind caches and
+     * interfaces.
+     */
+    @Produces
+    @Singleton
+    KeyRotation keyRotation(MigratedDatabase database, SecretCipher cipher, Clock clock) {
+        DataSource data = database.dataSource();
+        return new KeyRotation(cipher, List.of(new JdbcConnectedSystemRepository(data, cipher, clock),
+                new JdbcTokenStore(data, cipher, clock), new JdbcPendingAuthorizationStore(data, cipher, clock)));
+    }
+
+    /** The audit trail as administrators read it ({@code GET /api/audit}). */
+    @Produces
+    @Singleton
+    AuditTrail auditTrail(MigratedDatabase database) {
+        return new JdbcAuditTrail(database.dataSource());
+    }
+
+    /**
+     * Where audit events go: the database, purging records older than {@code conduit.audit.retention-days} (default
+     * 365) at most once an hour.
+     */
+    @Produces
+    @Singleton
+    AuditRecorder auditRecorder(MigratedDatabase database, AuditTrail trail, Clock clock) {
+        int days = ConfigProvider.getConfig(EngineProducers.class.getClassLoader())
+                .getOptionalValue(ConduitSettings.AUDIT_RETENTION_DAYS, Integer.class)
+                .orElse(ConduitSettings.DEFAULT_AUDIT_RETENTION_DAYS);
+        if (days < 1) {
+            throw ConduitException.builder(ErrorCode.INVALID_CONFIGURATION, ConduitSettings.AUDIT_RETENTION_DAYS
+                    + ": must be at least 1 (days), was " + days).field(ConduitSettings.AUDIT_RETENTION_DAYS).build();
+        }
+        return new AuditRetention(new JdbcAuditTrail(database.dataSource()), trail, Duration.ofDays(days),
+                AuditRetention.DEFAULT_PURGE_INTERVAL, clock);
+    }
+
+    @Produces
+    @Singleton
+    FailedLogins failedLogins(AuditRecorder recorder, Clock clock) {
+        return new FailedLogins(recorder, clock);
     }
 
     @Produces

@@ -8,15 +8,21 @@ import dev.conduit.api.grant.PendingAuthorization;
 import dev.conduit.api.grant.PendingAuthorizationStore;
 import dev.conduit.api.grant.State;
 import dev.conduit.api.token.Subject;
+import dev.conduit.core.crypto.ReEncryptable;
+import dev.conduit.core.crypto.ReEncryption;
 import dev.conduit.core.crypto.SecretCipher;
+import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -27,7 +33,7 @@ import javax.sql.DataSource;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-10.12">RFC 6749 section 10.12</a> (one-time state)
  */
-public final class JdbcPendingAuthorizationStore implements PendingAuthorizationStore {
+public final class JdbcPendingAuthorizationStore implements PendingAuthorizationStore, ReEncryptable {
 
     private static final Logger LOG = Logger.getLogger(JdbcPendingAuthorizationStore.class.getName());
 
@@ -38,19 +44,49 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
     private static final String MARK_USED =
             "UPDATE conduit_pending_authorization SET used = TRUE WHERE state = ? AND used = FALSE";
     private static final String PURGE = "DELETE FROM conduit_pending_authorization WHERE expires_at < ?";
+    /** Saving purges what expired at most this often: one scan per minute, not one per link. */
+    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
+
+    private static final String CAP_USER = "DELETE FROM conduit_pending_authorization WHERE user_id = ? AND state NOT IN"
+            + " (SELECT state FROM conduit_pending_authorization WHERE user_id = ?"
+            + " ORDER BY expires_at DESC, created_at DESC, state FETCH FIRST ? ROWS ONLY)";
 
     private final DataSource dataSource;
     private final SealedSecrets secrets;
     private final Clock clock;
+    private final int maxPerUser;
+    private final Duration grace;
+    private final AtomicReference<Instant> nextPurge = new AtomicReference<>(Instant.MIN);
 
+    /**
+     * A store that keeps at most {@link InMemoryPendingAuthorizationStore#DEFAULT_MAX_PER_USER} open links per user,
+     * and expired ones for {@link InMemoryPendingAuthorizationStore#DEFAULT_GRACE}, as the in-memory store does.
+     */
     public JdbcPendingAuthorizationStore(DataSource dataSource, SecretCipher cipher, Clock clock) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        this.secrets = new SealedSecrets(cipher);
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this(dataSource, cipher, clock, InMemoryPendingAuthorizationStore.DEFAULT_MAX_PER_USER,
+                InMemoryPendingAuthorizationStore.DEFAULT_GRACE);
     }
 
     /**
-     * {@inheritDoc}
+     * @param maxPerUser the open links one user may hold; saving another forgets the user's oldest
+     * @param grace      how long an expired link is kept, so that its late callback is told "expired", not "unknown"
+     */
+    public JdbcPendingAuthorizationStore(DataSource dataSource, SecretCipher cipher, Clock clock, int maxPerUser,
+            Duration grace) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.secrets = new SealedSecrets(cipher);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxPerUser < 1) {
+            throw new IllegalArgumentException("maxPerUser must be at least 1, was " + maxPerUser);
+        }
+        this.maxPerUser = maxPerUser;
+        this.grace = Objects.requireNonNull(grace, "grace");
+    }
+
+    /**
+     * {@inheritDoc} Saving also bounds the table: it forgets the user's oldest links beyond the per-user limit, and
+     * (at most once a minute) what expired longer than the grace ago, so that neither one user nor time can grow it
+     * without end.
      *
      * @throws ConduitException {@code INTERNAL_ERROR} when the state was already issued (states are random: a repeat
      *                          means a broken random source, never something to overwrite)
@@ -71,6 +107,16 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
             Jdbc.setTimestamp(insert, 7, pending.expiresAt());
             Jdbc.setTimestamp(insert, 8, clock.instant());
             insert.executeUpdate();
+            Instant now = clock.instant();
+            if (now.isAfter(nextPurge.get()) && nextPurge.compareAndSet(nextPurge.get(), now.plus(PURGE_INTERVAL))) {
+                purge(connection, now.minus(grace));
+            }
+            try (PreparedStatement cap = connection.prepareStatement(CAP_USER)) {
+                cap.setString(1, pending.user().userId());
+                cap.setString(2, pending.user().userId());
+                cap.setInt(3, maxPerUser);
+                cap.executeUpdate();
+            }
         } catch (SQLException e) {
             if (Jdbc.isUniqueViolation(e)) {
                 throw ConduitException.builder(ErrorCode.INTERNAL_ERROR,
@@ -111,12 +157,17 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
     @Override
     public void purgeExpired(Instant now) {
         Objects.requireNonNull(now, "now");
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement(PURGE)) {
-            Jdbc.setTimestamp(delete, 1, now);
-            delete.executeUpdate();
+        try (Connection connection = dataSource.getConnection()) {
+            purge(connection, now);
         } catch (SQLException e) {
             throw Jdbc.failure("purge expired pending authorizations", e);
+        }
+    }
+
+    private static void purge(Connection connection, Instant expiredBefore) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(PURGE)) {
+            Jdbc.setTimestamp(delete, 1, expiredBefore);
+            delete.executeUpdate();
         }
     }
 
@@ -124,16 +175,24 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
         String state = rs.getString("state");
         String system = rs.getString("system_name");
         String user = rs.getString("user_id");
-        Optional<Secret> verifier = secrets.open(rs.getString("code_verifier"), context(state, system, user));
+        String sealed = rs.getString("code_verifier");
+        Optional<Secret> verifier = secrets.open(sealed, context(state, system, user));
         if (verifier.isEmpty()) {
             LOG.log(Level.WARNING, () -> "A pending authorization for connected system '" + system
-                    + "' cannot be decrypted (tampered, or encrypted with a key that is not configured):"
-                    + " it reads as absent");
+                    + "' cannot be decrypted (" + secrets.whyUnreadable(sealed) + "): it reads as absent");
             return Optional.empty();
         }
         return Optional.of(new PendingAuthorization(new State(state), system, Subject.user(user),
                 new CodeVerifier(verifier.get().reveal()), rs.getString("redirect_uri"), rs.getString("issuer"),
                 Jdbc.instant(rs, "expires_at")));
+    }
+
+    /** {@inheritDoc} The PKCE verifiers of the authorizations not completed yet. */
+    @Override
+    public ReEncryption reEncrypt() {
+        return new ReEncryptor("pending authorizations", "conduit_pending_authorization",
+                List.of("state", "system_name", "user_id"), List.of("code_verifier"),
+                (key, column) -> context(key.get(0), key.get(1), key.get(2))).run(dataSource, secrets);
     }
 
     private static String[] context(String state, String system, String user) {

@@ -3,8 +3,10 @@ package dev.conduit.web.system;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.administration.TokenTest;
+import dev.conduit.core.audit.AuditAction;
 import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.web.Roles;
+import dev.conduit.web.audit.Audited;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.json.RequestBodies;
@@ -30,6 +32,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -88,6 +91,7 @@ public class ConnectedSystemsResource {
         return SystemSchema.document(admin.grantTypes());
     }
 
+    @Audited(AuditAction.CREATE)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Registers a connected system",
@@ -115,19 +119,29 @@ public class ConnectedSystemsResource {
         return views.view(admin.get(name), publicUrl.redirectUri(uri.getRequestUri())).build();
     }
 
+    @Audited(AuditAction.UPDATE)
     @PUT
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replaces a connected system's configuration",
             description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one. Changing "
                     + "what decides which token is issued or where it goes (endpoints, client, secret, key, scope, "
-                    + "includeScope, extra parameters, variables, integrationBaseUrl) discards the system's tokens.")
+                    + "includeScope, extra parameters, variables, integrationBaseUrl) discards the system's tokens. "
+                    + "The answer lists the names of the fields that changed (changed).")
     public JsonObject update(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
-        return views.view(admin.update(name,
-                stored -> SystemJson.draft(bodies.readObject(body), name, Optional.of(stored))),
-                publicUrl.redirectUri(uri.getRequestUri()));
+        // the system as stored before the edit, to name the fields the edit changed
+        AtomicReference<ConnectedSystem> before = new AtomicReference<>();
+        SystemAdministration.Saved saved = admin.update(name, stored -> {
+            before.set(stored);
+            return SystemJson.draft(bodies.readObject(body), name, Optional.of(stored));
+        });
+        JsonArrayBuilder changed = Json.createArrayBuilder();
+        ChangedFields.between(before.get(), saved.system()).forEach(changed::add);
+        return Json.createObjectBuilder(views.view(saved, publicUrl.redirectUri(uri.getRequestUri())))
+                .add("changed", changed).build();
     }
 
+    @Audited(AuditAction.DELETE)
     @DELETE
     @Path("{name}")
     @Operation(summary = "Removes a connected system and its tokens")
@@ -136,6 +150,7 @@ public class ConnectedSystemsResource {
         return Response.noContent().build();
     }
 
+    @Audited(AuditAction.TEST)
     @POST
     @Path("{name}/test")
     @Operation(summary = "Tests a connected system",
@@ -158,6 +173,7 @@ public class ConnectedSystemsResource {
                 .build();
     }
 
+    @Audited(AuditAction.ENABLE)
     @POST
     @Path("{name}/enable")
     @Operation(summary = "Puts a disabled connected system back to OK")
