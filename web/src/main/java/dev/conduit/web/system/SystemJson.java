@@ -51,7 +51,7 @@ public final class SystemJson {
     /** Members only a read shows; ignored on input. */
     static final Set<String> READ_ONLY = Set.of("clientSecretSet", "tokenScope", "redirectUri", "status",
             "disabledReason", "hint", "errorCode", "statusSince", "tokenTest", "clientSecretRequired", "source",
-            "readOnly", "clientAssertionKeySet", "clientAssertionKeyRequired");
+            "readOnly", "clientAssertionKeySet", "clientAssertionKeyRequired", "lastTokenAt");
 
     private static final Set<String> ALL;
 
