@@ -75,7 +75,7 @@ public final class IntegrationClient {
         URI target = target(system, request);
         AccessToken token = tokens.accessToken(systemName, subject);
         IntegrationResponse first = send(system, target, request, token, false, deadline);
-        if (!system.tokenRejectedStatuses().contains(first.status())) {
+        if (!system.lifecycle().tokenRejectedStatuses().contains(first.status())) {
             return first;
         }
         // renew at most once per renewal window, and only if the rejected token is still current; otherwise another
@@ -88,7 +88,7 @@ public final class IntegrationClient {
     }
 
     private URI target(ConnectedSystem system, IntegrationRequest request) {
-        String base = system.integrationBaseUrl().orElseThrow(() -> ConduitException.invalidField(
+        String base = system.integration().baseUrl().orElseThrow(() -> ConduitException.invalidField(
                 "integrationBaseUrl", "connected system '" + system.name() + "' has no integration base URL"));
         URI baseUri = TemplateRenderer.of(system).renderUrl("integrationBaseUrl", base);
         String prefix = baseUri.toString().endsWith("/") ? baseUri.toString() : baseUri + "/";

@@ -220,13 +220,13 @@ public final class TokenService {
     }
 
     private AccessToken obtainShared(ConnectedSystem system, Grant grant, TokenKey key, boolean forceNew) {
-        Instant deadline = clock.instant().plus(system.retryPolicy().maxWait());
+        Instant deadline = clock.instant().plus(system.lifecycle().retryPolicy().maxWait());
         while (true) {
             CompletableFuture<CachedToken> mine = new CompletableFuture<>();
             CompletableFuture<CachedToken> running = inFlight.putIfAbsent(key, mine);
             if (running != null) {
                 CachedToken shared = await(running, deadline, system);
-                if (!forceNew || shared.issuedAfter(deadline.minus(system.retryPolicy().maxWait()))) {
+                if (!forceNew || shared.issuedAfter(deadline.minus(system.lifecycle().retryPolicy().maxWait()))) {
                     return shared.token();
                 }
                 continue; // a test must see a token requested after it began: join the next flight
@@ -284,7 +284,7 @@ public final class TokenService {
             throw new ConduitException(ErrorCode.INTERNAL_ERROR, "token request failed: " + e.getCause());
         } catch (TimeoutException e) {
             throw ConduitException.builder(ErrorCode.ENDPOINT_UNAVAILABLE, "gave up waiting for a token of '"
-                    + system.name() + "' after " + system.retryPolicy().maxWait().toSeconds() + " s")
+                    + system.name() + "' after " + system.lifecycle().retryPolicy().maxWait().toSeconds() + " s")
                     .system(system.name()).build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -295,7 +295,7 @@ public final class TokenService {
     /** The retry loop: each attempt is one exclusive store update holding at most one token request. */
     private CachedToken obtain(ConnectedSystem system, Grant grant, TokenKey key, boolean forceNew, Instant deadline) {
         GrantRequest request = new GrantRequest(system, key.subject(), endpoints.forSystem(system), clock);
-        int maxAttempts = system.retryPolicy().maxAttempts();
+        int maxAttempts = system.lifecycle().retryPolicy().maxAttempts();
         for (int attempt = 1; ; attempt++) {
             Attempt outcome = new Attempt(forceNew);
             try {
@@ -463,8 +463,8 @@ public final class TokenService {
     static Instant refreshAt(ConnectedSystem system, TokenSet tokens) {
         Duration lifetime = Duration.between(tokens.issuedAt(), tokens.expiresAt());
         Duration lead = lifetime.isNegative() ? Duration.ZERO : lifetime.dividedBy(2);
-        if (system.refreshAhead().compareTo(lead) < 0) {
-            lead = system.refreshAhead();
+        if (system.lifecycle().refreshAhead().compareTo(lead) < 0) {
+            lead = system.lifecycle().refreshAhead();
         }
         return tokens.expiresAt().minus(lead);
     }

@@ -69,7 +69,7 @@ public final class RestClientTokens {
         Subject subject = perUser ? userOf(current, systemName) : Subject.application();
         try {
             return new TokenUse(systemName, subject, tokens.accessToken(systemName, subject),
-                    system.tokenRejectedStatuses());
+                    system.lifecycle().tokenRejectedStatuses());
         } catch (ConduitException e) {
             if (perUser && Callers.mustAuthorize(e)) {
                 AuthorizationRequest link = links.create(systemName, current.user(), current.requestUri());

@@ -65,17 +65,17 @@ abstract class ConnectedSystemRepositoryContract {
         ConnectedSystem found = repository.find("crm").orElseThrow();
         assertThat(found).usingRecursiveComparison().isEqualTo(system.toBuilder().version(1).build());
         assertThat(found).usingRecursiveComparison().isEqualTo(created);
-        assertThat(found.clientSecret().map(Secret::reveal)).contains(StoredSystems.CLIENT_SECRET);
-        assertThat(found.clientAssertionKey().map(Secret::reveal)).contains(StoredSystems.ASSERTION_KEY);
+        assertThat(found.client().secret().map(Secret::reveal)).contains(StoredSystems.CLIENT_SECRET);
+        assertThat(found.client().assertionKey().map(Secret::reveal)).contains(StoredSystems.ASSERTION_KEY);
         assertThat(found.variables().get("tenantKey").secretValue().reveal())
                 .isEqualTo(StoredSystems.SECRET_VARIABLE_VALUE);
         assertThat(found.variables().get("notYetSupplied")).isEqualTo(Variable.secret("notYetSupplied", null));
         // insertion order is configuration the administrator sees: it survives the round trip
         assertThat(found.variables().keySet()).containsExactly("subdomain", "tenantKey", "notYetSupplied", "region");
-        assertThat(found.extraQueryParameters().keySet()).containsExactly("zeta", "audience");
-        assertThat(found.extraFormParameters()).containsEntry("a", "\u00e9t\u00e9 \u2713");
-        assertThat(found.scope().tokens()).containsExactly("orders:read", "openid", "offline_access");
-        assertThat(found.refreshAhead()).isEqualTo(Duration.ofMillis(12_500));
+        assertThat(found.tokenRequest().extraQueryParameters().keySet()).containsExactly("zeta", "audience");
+        assertThat(found.tokenRequest().extraFormParameters()).containsEntry("a", "\u00e9t\u00e9 \u2713");
+        assertThat(found.tokenRequest().scope().tokens()).containsExactly("orders:read", "openid", "offline_access");
+        assertThat(found.lifecycle().refreshAhead()).isEqualTo(Duration.ofMillis(12_500));
     }
 
     @Test
@@ -106,8 +106,9 @@ abstract class ConnectedSystemRepositoryContract {
 
         ConnectedSystem found = repository.find("minimal").orElseThrow();
         assertThat(found).usingRecursiveComparison().isEqualTo(system.toBuilder().version(1).build());
-        assertThat(found.clientSecret()).isEmpty();
-        assertThat(Sql.queryString(dataSource, "SELECT secrets FROM conduit_connected_system")).isNull();
+        assertThat(found.client().secret()).isEmpty();
+        // sealed all the same: the seal authenticates the configuration of a system without secrets too
+        assertThat(Sql.queryString(dataSource, "SELECT secrets FROM conduit_connected_system")).startsWith("v1.");
     }
 
     @Test
@@ -153,7 +154,7 @@ abstract class ConnectedSystemRepositoryContract {
                 .containsOnly(ErrorCode.DUPLICATE_SYSTEM);
         ConnectedSystem winner = (ConnectedSystem) outcomes.stream().filter(ConnectedSystem.class::isInstance)
                 .findFirst().orElseThrow();
-        assertThat(repository.find("raced").orElseThrow().clientId()).isEqualTo(winner.clientId());
+        assertThat(repository.find("raced").orElseThrow().client().id()).isEqualTo(winner.client().id());
     }
 
     @Test
@@ -170,7 +171,7 @@ abstract class ConnectedSystemRepositoryContract {
         assertThat(updated.version()).isEqualTo(2);
         ConnectedSystem found = repository.find("crm").orElseThrow();
         assertThat(found).usingRecursiveComparison().isEqualTo(changed.toBuilder().version(2).build());
-        assertThat(found.clientSecret().orElseThrow().reveal()).isEqualTo("rotated-secret-0d5e");
+        assertThat(found.client().secret().orElseThrow().reveal()).isEqualTo("rotated-secret-0d5e");
     }
 
     @Test
@@ -180,8 +181,7 @@ abstract class ConnectedSystemRepositoryContract {
 
         repository.update(created.toBuilder().clientSecret(null).build());
 
-        assertThat(repository.find("crm").orElseThrow().clientSecret()).isEmpty();
-        assertThat(Sql.queryString(dataSource, "SELECT secrets FROM conduit_connected_system")).isNull();
+        assertThat(repository.find("crm").orElseThrow().client().secret()).isEmpty();
     }
 
     @Test
@@ -256,7 +256,7 @@ abstract class ConnectedSystemRepositoryContract {
 
         // the same order on H2 and PostgreSQL, whatever the database's collation
         assertThat(all).extracting(ConnectedSystem::name).containsExactly("Billing", "billing", "crm", "ERP", "zendesk");
-        assertThat(all.get(2).clientSecret()).isPresent();
+        assertThat(all.get(2).client().secret()).isPresent();
         assertThat(all).extracting(ConnectedSystem::version).containsOnly(1L);
     }
 
@@ -314,28 +314,26 @@ abstract class ConnectedSystemRepositoryContract {
     }
 
     @Test
-    void findWhenSecretsCiphertextHasOneFlippedByteThenSecretsReadAsNotSetAndNothingLeaks() throws Exception {
+    void findWhenSecretsCiphertextHasOneFlippedByteThenRefusedAsTamperedAndNothingLeaks() throws Exception {
         repository.create(StoredSystems.everyField("crm").clientAuthMethod(ClientAuthMethod.CLIENT_SECRET_POST).build());
         String sealed = Sql.queryString(dataSource, "SELECT secrets FROM conduit_connected_system");
         Sql.update(dataSource, "UPDATE conduit_connected_system SET secrets = ?", Tamper.flipOneByte(sealed));
         LeakCheck leaks = new LeakCheck().secret(StoredSystems.CLIENT_SECRET, StoredSystems.SECRET_VARIABLE_VALUE,
                 StoredSystems.ASSERTION_KEY_BODY);
 
-        ConnectedSystem found;
+        RuntimeException refused;
         try (AutoCloseable logs = leaks.recordLogs()) {
-            found = leaks.collect(repository.find("crm").orElseThrow());
+            refused = leaks.expectThrows(() -> repository.find("crm"));
         }
 
-        assertThat(found.clientSecret()).isEmpty();
-        assertThat(found.clientAssertionKey()).isEmpty();
-        assertThat(found.variables().get("tenantKey")).isEqualTo(Variable.secret("tenantKey", null));
-        assertThat(found.variables().get("subdomain")).isEqualTo(Variable.plain("subdomain", "acme"));
-        assertThat(leaks.collected()).anyMatch(line -> line.contains("cannot be decrypted"));
+        assertThat(refused).isInstanceOfSatisfying(ConduitException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_TAMPERED));
+        assertThat(leaks.collected()).anyMatch(line -> line.contains("does not match its seal"));
         leaks.assertNoLeak();
     }
 
     @Test
-    void findWhenPrivateKeyJwtKeyCannotBeDecryptedThenInternalErrorSayingWhatToDo() {
+    void findWhenSealCannotBeOpenedWithTheConfiguredKeyThenRefusedSayingWhatToDo() {
         repository.create(StoredSystems.everyField("crm").build());
         JdbcConnectedSystemRepository otherKey = new JdbcConnectedSystemRepository(dataSource, TestCiphers.fresh(), clock);
         LeakCheck leaks = new LeakCheck().secret(StoredSystems.CLIENT_SECRET, StoredSystems.ASSERTION_KEY_BODY);
@@ -343,9 +341,10 @@ abstract class ConnectedSystemRepositoryContract {
         RuntimeException e = leaks.expectThrows(() -> otherKey.find("crm"));
 
         assertThat(e).isInstanceOfSatisfying(ConduitException.class, ce -> {
-            assertThat(ce.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+            assertThat(ce.code()).isEqualTo(ErrorCode.CONFIGURATION_TAMPERED);
             assertThat(ce.systemName()).contains("crm");
-            assertThat(ce.getMessage()).contains("cannot be decrypted").contains("configure the key");
+            assertThat(ce.getMessage()).contains("does not match its seal");
+            assertThat(ce.hint()).contains("Configure that key");
         });
         leaks.assertNoLeak();
         // the row can still be deleted, so the name can be used again
@@ -353,24 +352,27 @@ abstract class ConnectedSystemRepositoryContract {
     }
 
     @Test
-    void findWhenSecretsCopiedFromAnotherSystemThenSecretsReadAsNotSet() {
+    void findWhenSecretsCopiedFromAnotherSystemThenThatSystemIsRefusedAsTampered() {
         repository.create(StoredSystems.everyField("crm").build());
         repository.create(StoredSystems.minimal("erp").clientSecret(Secret.of("erp-secret")).build());
 
         Sql.update(dataSource, "UPDATE conduit_connected_system SET secrets = (SELECT secrets FROM"
                 + " conduit_connected_system WHERE name = 'crm') WHERE name = 'erp'");
 
-        assertThat(repository.find("erp").orElseThrow().clientSecret()).isEmpty();
-        assertThat(repository.find("crm").orElseThrow().clientSecret()).isPresent();
+        assertThatThrownBy(() -> repository.find("erp")).isInstanceOfSatisfying(ConduitException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_TAMPERED));
+        assertThat(repository.find("crm").orElseThrow().client().secret()).isPresent();
+        // the list leaves the refused system out rather than failing whole
+        assertThat(repository.findAll()).extracting(ConnectedSystem::name).containsExactly("crm");
     }
 
     @Test
-    void findWhenStoredDocumentIsCorruptThenInternalErrorNamingTheSystem() {
+    void findWhenStoredDocumentIsCorruptThenRefusedAsTamperedNamingTheSystem() {
         repository.create(StoredSystems.minimal("crm").build());
         Sql.update(dataSource, "UPDATE conduit_connected_system SET configuration = '{not json'");
 
         assertThatThrownBy(() -> repository.find("crm")).isInstanceOfSatisfying(ConduitException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+            assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_TAMPERED);
             assertThat(e.systemName()).contains("crm");
             assertThat(e.getMessage()).contains("'crm'");
         });
