@@ -1,6 +1,7 @@
 package dev.conduit.core.administration;
 
 import dev.conduit.api.ConduitException;
+import dev.conduit.api.grant.AcquiringGrant;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.InteractiveGrant;
 import dev.conduit.api.system.ClientAuthMethod;
@@ -129,8 +130,7 @@ public final class SystemAdministration {
      * system, every URL passes the endpoint policy, and a private_key_jwt key can sign.
      */
     public void validate(ConnectedSystem system) {
-        Grant grant = grants.get(system.grantType());
-        grant.validate(system);
+        grants.validate(system);
         endpointPolicy.accept(system);
         if (system.client().method() == ClientAuthMethod.PRIVATE_KEY_JWT) {
             ClientAssertion.validateKey(system.client().assertionKey().orElseThrow());
@@ -236,7 +236,7 @@ public final class SystemAdministration {
     /** Obtains a new application token now and reports the outcome; the system's status follows it. */
     public TokenTest test(ConnectedSystem system) {
         try {
-            return TokenTest.succeeded(tokens.test(system.name()));
+            return TokenTest.succeeded(tokens.test(system));
         } catch (ConduitException e) {
             return TokenTest.failed(e.forSystem(system.name()));
         }
@@ -244,7 +244,8 @@ public final class SystemAdministration {
 
     private Optional<TokenTest> testIfAutonomous(ConnectedSystem system) {
         Grant grant = grants.get(system.grantType());
-        if (grant instanceof InteractiveGrant || grant.tokenScope() != TokenScope.PER_APP) {
+        if (!(grant instanceof AcquiringGrant) || grant instanceof InteractiveGrant
+                || grant.tokenScope() != TokenScope.PER_APP) {
             return Optional.empty();
         }
         return Optional.of(test(system));
