@@ -10,6 +10,8 @@ import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.template.TemplateRenderer;
 import dev.conduit.core.lifecycle.AccessToken;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.observe.EngineObserver;
+import dev.conduit.core.observe.Observation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -41,9 +43,17 @@ public final class IntegrationClient {
     private final EndpointPolicy policy;
     private final HttpSettings settings;
     private final HttpClient http;
+    private final EngineObserver observer;
 
     public IntegrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
             HttpSettings settings) {
+        this(systems, tokens, policy, settings, EngineObserver.NONE);
+    }
+
+    /** With an {@code observer} that hears each call and each renewal after a rejection (metrics, traces). */
+    public IntegrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
+            HttpSettings settings, EngineObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.systems = Objects.requireNonNull(systems, "systems");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -71,6 +81,7 @@ public final class IntegrationClient {
         }
         // renew only if the rejected token is still current; otherwise another call renewed it already
         tokens.invalidate(systemName, subject, token);
+        observer.renewedAfterRejection(systemName);
         AccessToken renewed = tokens.accessToken(systemName, subject);
         return send(system, target, request, renewed, true);
     }
@@ -109,8 +120,20 @@ public final class IntegrationClient {
                 .method(request.method(), body);
         request.headers().forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
         builder.setHeader("Authorization", token.authorizationHeader());
+        Observation observation = observer.integrationCall(system.name(), request.method(), builder::setHeader);
         try {
-            HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            IntegrationResponse response = exchange(system, builder.build(), renewed);
+            observation.succeeded(response.status());
+            return response;
+        } catch (ConduitException e) {
+            observation.failed(e.code());
+            throw e;
+        }
+    }
+
+    private IntegrationResponse exchange(ConnectedSystem system, HttpRequest httpRequest, boolean renewed) {
+        try {
+            HttpResponse<InputStream> response = http.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
                 byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
                 if (bytes.length > MAX_RESPONSE_BYTES) {

@@ -14,6 +14,9 @@ import dev.conduit.api.token.TokenKey;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
 import dev.conduit.core.endpoint.TokenEndpointFactory;
+import dev.conduit.core.observe.EngineObserver;
+import dev.conduit.core.observe.Observation;
+import dev.conduit.core.observe.TokenRequestKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -55,6 +59,7 @@ public final class TokenService {
     private final TokenEndpointFactory endpoints;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final EngineObserver observer;
 
     private final TokenCache<CachedToken> cache = new TokenCache<>();
     private final ConcurrentHashMap<TokenKey, CompletableFuture<CachedToken>> inFlight = new ConcurrentHashMap<>();
@@ -66,12 +71,19 @@ public final class TokenService {
 
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
             TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper) {
+        this(systems, store, grants, endpoints, clock, sleeper, EngineObserver.NONE);
+    }
+
+    /** With an {@code observer} that hears cache hits and token requests (metrics, traces). */
+    public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
+            TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper, EngineObserver observer) {
         this.systems = Objects.requireNonNull(systems, "systems");
         this.store = Objects.requireNonNull(store, "store");
         this.grants = Objects.requireNonNull(grants, "grants");
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /**
@@ -84,8 +96,10 @@ public final class TokenService {
     public AccessToken accessToken(String systemName, Subject subject) {
         CachedToken cached = cache.get(systemName, subject); // no key object: the hit allocates nothing
         if (cached != null && clock.millis() < cached.refreshAtMillis()) {
+            observer.cacheHit();
             return cached.token();
         }
+        observer.cacheMiss();
         return obtainShared(new TokenKey(systemName, subject), false);
     }
 
@@ -285,7 +299,8 @@ public final class TokenService {
             requested = true;
             if (refreshToken.isPresent() && grant.supportsRefresh()) {
                 try {
-                    TokenSet refreshed = grant.refresh(request, refreshToken.get());
+                    TokenSet refreshed = observed(system, TokenRequestKind.REFRESH,
+                            () -> grant.refresh(request, refreshToken.get()));
                     // RFC 6749 section 6: no new refresh token keeps the old one; no scope means the scope granted
                     if (refreshed.refreshToken() == null) {
                         refreshed = refreshed.withRefreshToken(refreshToken.get());
@@ -308,7 +323,23 @@ public final class TokenService {
                 requested = false;
                 return Optional.empty(); // nothing to refresh with: only the user can authorize
             }
-            return Optional.of(grant.acquire(request));
+            return Optional.of(observed(system, TokenRequestKind.ACQUIRE, () -> grant.acquire(request)));
+        }
+    }
+
+    /** One token request, told to the observer with its outcome. */
+    private TokenSet observed(ConnectedSystem system, TokenRequestKind kind, Supplier<TokenSet> request) {
+        Observation observation = observer.tokenRequest(system.name(), system.grantType(), kind);
+        try {
+            TokenSet tokens = request.get();
+            observation.succeeded(200);
+            return tokens;
+        } catch (ConduitException e) {
+            observation.failed(e.code());
+            throw e;
+        } catch (RuntimeException e) {
+            observation.failed(ErrorCode.INTERNAL_ERROR);
+            throw e;
         }
     }
 
