@@ -15,6 +15,7 @@ import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
 import dev.conduit.core.endpoint.TokenEndpointFactory;
 import dev.conduit.core.observe.EngineObserver;
+import dev.conduit.core.observe.LogFields;
 import dev.conduit.core.observe.Observation;
 import dev.conduit.core.observe.TokenRequestKind;
 import java.time.Clock;
@@ -257,8 +258,9 @@ public final class TokenService {
                     throw failure;
                 }
                 int failed = attempt;
-                LOG.log(Level.FINE, () -> "token request " + failed + " for " + system.name() + " failed ("
-                        + failure.code() + "); retrying in " + wait.toMillis() + " ms");
+                LogFields.log(LOG, Level.FINE, system.name(), failure.code(), () -> "token request " + failed
+                        + " for " + system.name() + " failed (" + failure.code() + "); retrying in " + wait.toMillis()
+                        + " ms");
                 sleep(wait);
             }
         }
@@ -269,7 +271,8 @@ public final class TokenService {
                 ? " (gave up after " + attempts + (attempts == 1 ? " attempt)" : " attempts)") : "");
         systems.setStatus(system.name(), SystemStatus.error(failure.code(), reason, clock.instant()));
         cache.removeSystem(system.name());
-        LOG.warning(() -> "connected system '" + system.name() + "' disabled: " + reason + ". " + failure.hint());
+        LogFields.log(LOG, Level.WARNING, system.name(), failure.code(),
+                () -> "connected system '" + system.name() + "' disabled: " + reason + ". " + failure.hint());
     }
 
     private void sleep(Duration wait) {

@@ -15,6 +15,7 @@ import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.system.TokenScope;
 import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenSet;
+import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.integration.IntegrationRequest;
@@ -58,10 +59,10 @@ class EngineObserverTest {
         systems.create(TestSystems.clientCredentials(server).name("refreshing").grantType(RefreshingGrant.TYPE).build());
         tokens = new TokenService(systems, new InMemoryTokenStore(),
                 GrantRegistry.of(new ClientCredentialsGrant(), new RefreshingGrant()),
-                new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.fastSettings(), clock), clock,
+                new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), HttpSettings.DEFAULT, clock), clock,
                 Sleeper.THREAD, observer);
-        client = new IntegrationClient(systems, tokens, TestSystems.loopbackPolicy(), TestSystems.fastSettings(),
-                observer);
+        // default timeouts: a slow machine must not turn one request into a retry the test did not script
+        client = new IntegrationClient(systems, tokens, TestSystems.loopbackPolicy(), HttpSettings.DEFAULT, observer);
     }
 
     @AfterEach
@@ -132,8 +133,10 @@ class EngineObserverTest {
     void invokeWhenTheResourceServerIsSilentThenTheCallEndsWithIntegrationCallFailed() {
         server.enqueue(okToken("tok-1", 3600));
         server.path(ORDERS).enqueue(dev.conduit.core.testing.ScriptedResponse.hang());
+        IntegrationClient impatient = new IntegrationClient(systems, tokens, TestSystems.loopbackPolicy(),
+                TestSystems.fastSettings(), observer);
 
-        assertThatThrownBy(() -> client.invoke(NAME, Subject.application(), IntegrationRequest.get("orders/42")))
+        assertThatThrownBy(() -> impatient.invoke(NAME, Subject.application(), IntegrationRequest.get("orders/42")))
                 .isInstanceOfSatisfying(ConduitException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INTEGRATION_CALL_FAILED));
 

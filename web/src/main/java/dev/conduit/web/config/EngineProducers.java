@@ -14,7 +14,13 @@ import dev.conduit.core.endpoint.TokenEndpointFactory;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
+import dev.conduit.core.lifecycle.Sleeper;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.observe.EngineObserver;
+import dev.conduit.core.observe.LogFields;
+import dev.conduit.web.observe.ConduitMetrics;
+import dev.conduit.web.observe.ConduitTracing;
+import dev.conduit.web.observe.LibertyLogFields;
 import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.core.store.CachingSystemRepository;
 import dev.conduit.web.authorization.AuthorizationLinks;
@@ -42,6 +48,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import io.opentelemetry.api.OpenTelemetry;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -185,11 +193,25 @@ public class EngineProducers {
         return new HttpTokenEndpointFactory(policy, http, clock);
     }
 
+    /**
+     * Metrics (mpMetrics, at /metrics) and traces (mpTelemetry) of token requests and integration calls; and log lines
+     * with the system and ErrorCode as fields.
+     */
+    @Produces
+    @Singleton
+    EngineObserver observer(MetricRegistry registry, OpenTelemetry openTelemetry, ConnectedSystemRepository systems,
+            MigratedDatabase database, SecretCipher cipher, Clock clock) {
+        LogFields.install(LibertyLogFields.create()); // the system and ErrorCode as fields of JSON log lines
+        JdbcPendingAuthorizationStore pending = new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock);
+        return EngineObserver.all(new ConduitMetrics(registry, systems, pending::countWaiting),
+                new ConduitTracing(openTelemetry));
+    }
+
     @Produces
     @Singleton
     TokenService tokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
-            TokenEndpointFactory endpoints, Clock clock) {
-        return new TokenService(systems, store, grants, endpoints, clock);
+            TokenEndpointFactory endpoints, Clock clock, EngineObserver observer) {
+        return new TokenService(systems, store, grants, endpoints, clock, Sleeper.THREAD, observer);
     }
 
     @Produces
@@ -203,8 +225,8 @@ public class EngineProducers {
     @Produces
     @Singleton
     IntegrationClient integrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
-            HttpSettings http) {
-        return new IntegrationClient(systems, tokens, policy, http);
+            HttpSettings http, EngineObserver observer) {
+        return new IntegrationClient(systems, tokens, policy, http, observer);
     }
 
     @Produces
