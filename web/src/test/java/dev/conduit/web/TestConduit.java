@@ -10,6 +10,8 @@ import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.store.InMemoryAuditTrail;
+import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.core.store.InMemoryConnectedSystemRepository;
 import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
 import dev.conduit.core.store.InMemoryTokenStore;
@@ -19,11 +21,12 @@ import dev.conduit.core.testing.TestSystems;
 import dev.conduit.web.authorization.AuthorizationLinkResource;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.authorization.AuthorizationResource;
-import dev.conduit.web.config.PublicUrl;
+import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.invoke.InvokeResource;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.system.ConnectedSystemsResource;
 import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.web.template.TemplatesResource;
 import dev.conduit.web.transfer.SystemTransfer;
 import dev.conduit.web.transfer.TransferResource;
 import jakarta.json.Json;
@@ -72,6 +75,8 @@ public final class TestConduit implements AutoCloseable {
     /** Every system the engine sees: declared over stored, as the server wires them. */
     public final LayeredSystemRepository allSystems = new LayeredSystemRepository(configured, systems, clock);
     public final InMemoryTokenStore tokens = new InMemoryTokenStore();
+    /** The audit trail (what the database holds in the server). */
+    public final InMemoryAuditTrail audit = new InMemoryAuditTrail();
     public final InMemoryPendingAuthorizationStore pending = new InMemoryPendingAuthorizationStore(clock);
     public final GrantRegistry grants = GrantRegistry.load(TestConduit.class.getClassLoader());
     public final HttpTokenEndpointFactory endpoints =
@@ -81,17 +86,20 @@ public final class TestConduit implements AutoCloseable {
             new AuthorizationService(allSystems, tokens, pending, grants, endpoints, tokenService, clock);
     public final IntegrationClient integration =
             new IntegrationClient(allSystems, tokenService, TestSystems.loopbackPolicy(), TestSystems.fastSettings());
-    public final SystemAdministration admin =
-            new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
-                    clock, configured);
+
     public final PublicUrl publicUrl = new PublicUrl(Optional.of(PUBLIC_URL));
     public final RequestBodies bodies = new RequestBodies(RequestBodies.DEFAULT_MAX_BYTES);
     public final AuthorizationLinks links = new AuthorizationLinks(authorizations, publicUrl);
 
     public final MetadataDiscovery discovery =
             new MetadataDiscovery(TestSystems.loopbackPolicy(), TestSystems.fastSettings());
+    public final SystemAdministration admin =
+            new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
+                    clock, configured, discovery);
+    public final TemplateCatalog templates = TemplateCatalog.builtIn();
+    public final TemplatesResource templatesResource = new TemplatesResource(templates, publicUrl);
     public final ConnectedSystemsResource systemsResource =
-            new ConnectedSystemsResource(admin, links, publicUrl, bodies, discovery);
+            new ConnectedSystemsResource(admin, links, publicUrl, bodies);
     public final AuthorizationResource authorizationResource = new AuthorizationResource(authorizations);
     public final AuthorizationLinkResource linkResource = new AuthorizationLinkResource(links);
     public final InvokeResource invokeResource = new InvokeResource(admin, integration, links, bodies);

@@ -1,7 +1,6 @@
 package dev.conduit.core.administration;
 
 import dev.conduit.api.ConduitException;
-import dev.conduit.api.ErrorCode;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.InteractiveGrant;
 import dev.conduit.api.system.ClientAuthMethod;
@@ -10,14 +9,19 @@ import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.api.system.TokenScope;
 import dev.conduit.core.config.ConfiguredSystems;
+import dev.conduit.core.discovery.AuthorizationServerMetadata;
+import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.endpoint.ClientAssertion;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.api.token.Subject;
+import java.security.Principal;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * What an administrator does to connected systems: every save is validated first (installed grant, the grant's own
@@ -32,16 +36,19 @@ public final class SystemAdministration {
     private final Consumer<ConnectedSystem> endpointPolicy;
     private final TokenService tokens;
     private final Clock clock;
+    private final MetadataDiscovery discovery;
     private final ConfiguredSystems declared;
 
     /**
      * @param endpointPolicy          refuses a system whose URLs the endpoint policy does not allow
      *                                ({@code ENDPOINT_NOT_ALLOWED})
      * @param declared                the systems declared in configuration, which are read-only
+     * @param discovery               reads an issuer's metadata when a system is saved with discovery asked
      */
     public SystemAdministration(ConnectedSystemRepository systems, GrantRegistry grants,
             Consumer<ConnectedSystem> endpointPolicy, TokenService tokens, Clock clock,
-            ConfiguredSystems declared) {
+            ConfiguredSystems declared, MetadataDiscovery discovery) {
+        this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.declared = Objects.requireNonNull(declared, "declared");
         this.systems = Objects.requireNonNull(systems, "systems");
         this.grants = Objects.requireNonNull(grants, "grants");
@@ -104,6 +111,14 @@ public final class SystemAdministration {
     }
 
     /**
+     * Whom a call to the system is made for: the application for a per-app system, the logged-in {@code user} for a
+     * per-user one ({@code FORBIDDEN} without one).
+     */
+    public Subject subjectFor(ConnectedSystem system, Principal user) {
+        return isPerUser(system) ? Callers.user(user) : Subject.application();
+    }
+
+    /**
      * Checks what saving the system requires, without saving: the grant type is installed, the grant accepts the
      * system, every URL passes the endpoint policy, and a private_key_jwt key can sign.
      */
@@ -114,6 +129,44 @@ public final class SystemAdministration {
         if (system.clientAuthMethod() == ClientAuthMethod.PRIVATE_KEY_JWT) {
             ClientAssertion.validateKey(system.clientAssertionKey().orElseThrow());
         }
+    }
+
+    /**
+     * The system a draft describes. When the draft asks for discovery, the endpoints it leaves empty, the RFC 9207
+     * switch and (when no client authentication method was chosen) a method the server supports come from the
+     * issuer's metadata (RFC 8414, else OpenID Connect Discovery).
+     *
+     * @throws ConduitException {@code ISSUER_MISMATCH} (field {@code issuer}) when the metadata names another issuer,
+     *                          {@code DISCOVERY_FAILED}, or the invalid field; nothing is saved
+     * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-3.3">RFC 8414 section 3.3</a>
+     */
+    public ConnectedSystem complete(SystemDraft draft) {
+        ConnectedSystem.Builder b = draft.builder();
+        if (draft.discoverFrom().isEmpty()) {
+            return b.build();
+        }
+        AuthorizationServerMetadata metadata = discovery.discover(draft.discoverFrom().get());
+        metadata.applyTo(b);
+        if (!draft.clientAuthMethodGiven()) {
+            b.clientAuthMethod(metadata.clientAuthMethod(draft.hasAssertionKey()));
+        }
+        ConnectedSystem system = b.build();
+        metadata.check(system);
+        return system;
+    }
+
+    /** Stores the system a new draft describes; see {@link #complete} and {@link #create(ConnectedSystem)}. */
+    public Saved create(SystemDraft draft) {
+        return create(complete(draft));
+    }
+
+    /**
+     * Edits a system: refuses a read-only one before anything else, then applies {@code edit} to the stored system and
+     * saves the result as {@link #update(ConnectedSystem)} does.
+     */
+    public Saved update(String name, Function<ConnectedSystem, SystemDraft> edit) {
+        requireWritable(name);
+        return update(complete(edit.apply(get(name))));
     }
 
     /** Stores a new system ({@code DUPLICATE_SYSTEM} when the name is taken), then tests it when it can be. */

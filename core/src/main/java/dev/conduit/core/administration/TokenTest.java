@@ -15,13 +15,14 @@ import java.time.Instant;
  * @param hint             what to do, else {@code null}
  * @param oauthError       what the provider said, when it said something
  * @param expiresAt        when the token obtained expires, when one was
- * @param scope            the scope granted, when a token was obtained
+ * @param scope            the scope granted, when a token was obtained and there is one; else null
  */
 public record TokenTest(boolean ok, ErrorCode code, String message, String hint, OAuthError oauthError,
         Instant expiresAt, String scope) {
 
     public static TokenTest succeeded(AccessToken token) {
-        return new TokenTest(true, null, null, null, null, token.expiresAt(), token.scope().toString());
+        return new TokenTest(true, null, null, null, null, token.expiresAt(),
+                token.scope().isEmpty() ? null : token.scope().toString());
     }
 
     public static TokenTest failed(ConduitException e) {

@@ -1,6 +1,7 @@
 package dev.conduit.core.discovery;
 
 import dev.conduit.api.ConduitException;
+import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import java.util.List;
 import java.util.Objects;
@@ -39,6 +40,21 @@ public record AuthorizationServerMetadata(String issuer, String tokenEndpoint, S
     public ConnectedSystem.Builder applyTo(ConnectedSystem.Builder builder) {
         return builder.issuer(issuer).issuerParameterSupported(authorizationResponseIssParameterSupported)
                 .endpointDefaults(tokenEndpoint, authorizationEndpoint, revocationEndpoint, introspectionEndpoint);
+    }
+
+    /**
+     * The client authentication method to use when the administrator chose none: private_key_jwt when the system has a
+     * key and the server supports it, else client_secret_basic, else client_secret_post when only that is supported.
+     */
+    public ClientAuthMethod clientAuthMethod(boolean hasAssertionKey) {
+        if (hasAssertionKey && tokenEndpointAuthMethods.contains(ClientAuthMethod.PRIVATE_KEY_JWT.wireName())) {
+            return ClientAuthMethod.PRIVATE_KEY_JWT;
+        }
+        if (!tokenEndpointAuthMethods.contains(ClientAuthMethod.CLIENT_SECRET_BASIC.wireName())
+                && tokenEndpointAuthMethods.contains(ClientAuthMethod.CLIENT_SECRET_POST.wireName())) {
+            return ClientAuthMethod.CLIENT_SECRET_POST;
+        }
+        return ClientAuthMethod.CLIENT_SECRET_BASIC;
     }
 
     /**

@@ -7,13 +7,12 @@ import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.core.endpoint.HttpSettings;
+import dev.conduit.core.endpoint.LimitedBodySubscriber;
 import dev.conduit.core.template.TemplateRenderer;
 import dev.conduit.core.lifecycle.AccessToken;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.observe.EngineObserver;
 import dev.conduit.core.observe.Observation;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -21,10 +20,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends integration calls to a connected system's resource server with its access token injected.
@@ -35,30 +39,34 @@ import java.util.StringJoiner;
  */
 public final class IntegrationClient {
 
-    /** Resource-server answers larger than this are refused rather than buffered. */
-    public static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
     private final ConnectedSystemRepository systems;
     private final TokenService tokens;
     private final EndpointPolicy policy;
-    private final HttpSettings settings;
     private final HttpClient http;
+    private final CallLimits limits;
     private final EngineObserver observer;
 
+    /** A client whose calls have the {@link CallLimits#DEFAULT default limits}. */
     public IntegrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
             HttpSettings settings) {
-        this(systems, tokens, policy, settings, EngineObserver.NONE);
+        this(systems, tokens, policy, settings, CallLimits.DEFAULT);
+    }
+
+    public IntegrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
+            HttpSettings settings, CallLimits limits) {
+        this(systems, tokens, policy, settings, limits, EngineObserver.NONE);
     }
 
     /** With an {@code observer} that hears each call and each renewal after a rejection (metrics, traces). */
     public IntegrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
-            HttpSettings settings, EngineObserver observer) {
+            HttpSettings settings, CallLimits limits, EngineObserver observer) {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.systems = Objects.requireNonNull(systems, "systems");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.settings = Objects.requireNonNull(settings, "settings");
         this.http = settings.newHttpClient();
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /** Sends {@code request} to {@code systemName}'s resource server as {@code subject}. */
@@ -73,9 +81,10 @@ public final class IntegrationClient {
      */
     public IntegrationResponse invoke(ConnectedSystem system, Subject subject, IntegrationRequest request) {
         String systemName = system.name();
+        long deadline = System.nanoTime() + limits.deadline().toNanos();
         URI target = target(system, request);
         AccessToken token = tokens.accessToken(systemName, subject);
-        IntegrationResponse first = send(system, target, request, token, false);
+        IntegrationResponse first = send(system, target, request, token, false, deadline);
         if (!system.tokenRejectedStatuses().contains(first.status())) {
             return first;
         }
@@ -83,7 +92,7 @@ public final class IntegrationClient {
         tokens.invalidate(systemName, subject, token);
         observer.renewedAfterRejection(systemName);
         AccessToken renewed = tokens.accessToken(systemName, subject);
-        return send(system, target, request, renewed, true);
+        return send(system, target, request, renewed, true, deadline);
     }
 
     private URI target(ConnectedSystem system, IntegrationRequest request) {
@@ -112,17 +121,26 @@ public final class IntegrationClient {
         return out.toString();
     }
 
+    /**
+     * Sends one attempt and reads its whole answer before {@code deadline}: the request timeout bounds the wait for
+     * the headers, and waiting on the body with the time left bounds the rest, so a server that sends headers and then
+     * stalls, or streams for ever, is cut off at the deadline rather than holding the caller's thread.
+     */
     private IntegrationResponse send(ConnectedSystem system, URI target, IntegrationRequest request, AccessToken token,
-            boolean renewed) {
+            boolean renewed, long deadline) {
+        long remainingNanos = deadline - System.nanoTime();
+        if (remainingNanos <= 0) {
+            throw timedOut(system, null);
+        }
         HttpRequest.BodyPublisher body = request.body() == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(request.body());
-        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(settings.readTimeout())
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(Duration.ofNanos(remainingNanos))
                 .method(request.method(), body);
-        request.headers().forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
+        request.headers().forEach((name, values) -> values.forEach(value -> header(builder, name, value)));
         builder.setHeader("Authorization", token.authorizationHeader());
         Observation observation = observer.integrationCall(system.name(), request.method(), builder::setHeader);
         try {
-            IntegrationResponse response = exchange(system, builder.build(), renewed);
+            IntegrationResponse response = exchange(system, builder.build(), renewed, deadline);
             observation.succeeded(response.status());
             return response;
         } catch (ConduitException e) {
@@ -131,27 +149,53 @@ public final class IntegrationClient {
         }
     }
 
-    private IntegrationResponse exchange(ConnectedSystem system, HttpRequest httpRequest, boolean renewed) {
+    private IntegrationResponse exchange(ConnectedSystem system, HttpRequest httpRequest, boolean renewed,
+            long deadline) {
+        CompletableFuture<HttpResponse<LimitedBodySubscriber.Body>> pending = http.sendAsync(httpRequest,
+                info -> new LimitedBodySubscriber(limits.maxResponseBytes()));
         try {
-            HttpResponse<InputStream> response = http.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-                if (bytes.length > MAX_RESPONSE_BYTES) {
-                    throw ConduitException.builder(ErrorCode.INTEGRATION_CALL_FAILED, "the resource server of '"
-                            + system.name() + "' answered with more than " + MAX_RESPONSE_BYTES + " bytes")
-                            .system(system.name()).build();
-                }
-                return new IntegrationResponse(response.statusCode(), withoutHopHeaders(response.headers().map()),
-                        bytes, renewed);
+            HttpResponse<LimitedBodySubscriber.Body> response = pending.get(Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+            if (response.body().tooLarge()) {
+                throw ConduitException.builder(ErrorCode.INTEGRATION_RESPONSE_TOO_LARGE, "the resource server of '"
+                        + system.name() + "' answered HTTP " + response.statusCode() + " with more than "
+                        + limits.maxResponseBytes() + " bytes; Conduit stopped reading there")
+                        .system(system.name()).build();
             }
-        } catch (HttpTimeoutException e) {
-            throw failure(system, "timed out after " + settings.readTimeout().toMillis() + " ms", e);
-        } catch (IOException e) {
-            throw failure(system, e.getClass().getSimpleName(), e);
+            return new IntegrationResponse(response.statusCode(), withoutHopHeaders(response.headers().map()),
+                    response.body().bytes(), renewed);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw timedOut(system, e);
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw failure(system, "interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof HttpTimeoutException timeout) {
+                throw timedOut(system, timeout);
+            }
+            throw failure(system, e.getCause() == null ? "unknown" : e.getCause().getClass().getSimpleName(),
+                    e.getCause());
         }
+    }
+
+    /**
+     * Adds one caller-supplied header; one the HTTP client refuses (a name or value HTTP does not allow) is the caller's
+     * mistake, named without its value, which may be a credential.
+     */
+    private static void header(HttpRequest.Builder builder, String name, String value) {
+        try {
+            builder.header(name, value);
+        } catch (IllegalArgumentException e) {
+            throw IntegrationRequest.invalidHeader(name);
+        }
+    }
+
+    private ConduitException timedOut(ConnectedSystem system, Exception cause) {
+        return ConduitException.builder(ErrorCode.INTEGRATION_CALL_TIMEOUT, "the resource server of '" + system.name()
+                + "' did not answer completely within the call's deadline of " + limits.deadline().toMillis() + " ms")
+                .system(system.name()).cause(cause).build();
     }
 
     private static Map<String, List<String>> withoutHopHeaders(Map<String, List<String>> headers) {
@@ -166,7 +210,7 @@ public final class IntegrationClient {
         return kept;
     }
 
-    private static ConduitException failure(ConnectedSystem system, String what, Exception cause) {
+    private static ConduitException failure(ConnectedSystem system, String what, Throwable cause) {
         return ConduitException.builder(ErrorCode.INTEGRATION_CALL_FAILED,
                 "the resource server of '" + system.name() + "' could not be reached: " + what)
                 .system(system.name()).cause(cause).build();

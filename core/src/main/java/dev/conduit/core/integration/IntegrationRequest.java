@@ -47,7 +47,11 @@ public record IntegrationRequest(String method, String path, Map<String, List<St
         }
         query = copy(query);
         headers = copy(headers);
-        for (String name : headers.keySet()) {
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            String name = header.getKey();
+            if (!isToken(name) || !header.getValue().stream().allMatch(IntegrationRequest::isFieldValue)) {
+                throw invalidHeader(name);
+            }
             if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
                 throw invalid("headers", "'" + name + "' is set by Conduit and cannot be sent");
             }
@@ -64,6 +68,46 @@ public record IntegrationRequest(String method, String path, Map<String, List<St
         return body == null ? null : body.clone();
     }
 
+    /**
+     * The error for a header HTTP does not allow: it names the header when the name itself is printable, and never
+     * quotes the value, which may be a credential and would end up in logs.
+     */
+    static ConduitException invalidHeader(String name) {
+        String shown = isToken(name) ? "'" + name + "'" : "a header whose name";
+        return invalid("headers", shown + " has a name or value that HTTP does not allow (RFC 9110 section 5: a name of"
+                + " letters, digits and !#$%&'*+-.^_`|~, a value of visible characters, spaces and tabs, no line breaks)");
+    }
+
+    /** An RFC 9110 token: what a field name is made of. */
+    private static boolean isToken(String name) {
+        if (name == null || name.isEmpty() || name.length() > 256) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!tchar) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An RFC 9110 field value: visible characters, spaces and tabs, never a control character or line break. */
+    private static boolean isFieldValue(String value) {
+        if (value == null) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Map<String, List<String>> copy(Map<String, List<String>> values) {
         if (values == null) {
             return Map.of();
@@ -71,7 +115,7 @@ public record IntegrationRequest(String method, String path, Map<String, List<St
         values.forEach((k, v) -> {
             Objects.requireNonNull(k, "name");
             if (v == null || v.stream().anyMatch(s -> s == null || s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0)) {
-                throw invalid(k, "values must be present and free of line breaks");
+                throw invalid(isToken(k) ? k : "a parameter", "values must be present and free of line breaks");
             }
         });
         return Map.copyOf(values.entrySet().stream()

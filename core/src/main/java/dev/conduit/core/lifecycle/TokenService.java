@@ -2,6 +2,7 @@ package dev.conduit.core.lifecycle;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
+import dev.conduit.api.FailureScope;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.grant.InteractiveGrant;
@@ -50,9 +51,6 @@ public final class TokenService {
     /** Failures that another attempt may cure. */
     private static final Set<ErrorCode> RETRYABLE = EnumSet.of(ErrorCode.ENDPOINT_UNAVAILABLE, ErrorCode.RATE_LIMITED);
 
-    /** Failures that concern one user, not the system: they never disable it. */
-    private static final Set<ErrorCode> USER_LEVEL = EnumSet.of(ErrorCode.AUTHORIZATION_REQUIRED,
-            ErrorCode.ACCESS_DENIED, ErrorCode.WRONG_SUBJECT, ErrorCode.UNKNOWN_SYSTEM, ErrorCode.SYSTEM_DISABLED);
 
     private final ConnectedSystemRepository systems;
     private final TokenStore store;
@@ -62,7 +60,7 @@ public final class TokenService {
     private final Sleeper sleeper;
     private final EngineObserver observer;
 
-    private final TokenCache<CachedToken> cache = new TokenCache<>();
+    private final TokenCache<CachedToken> cache = new TokenCache<>(cached -> cached.token().expiresAt().toEpochMilli());
     private final ConcurrentHashMap<TokenKey, CompletableFuture<CachedToken>> inFlight = new ConcurrentHashMap<>();
 
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
@@ -196,6 +194,7 @@ public final class TokenService {
             try {
                 CachedToken fresh = obtain(system, grant, key, forceNew, deadline);
                 cache.put(key, fresh);
+                cache.evictExpired(clock.millis());
                 mine.complete(fresh);
                 return fresh.token();
             } catch (RuntimeException e) {
@@ -236,6 +235,7 @@ public final class TokenService {
             try {
                 Optional<TokenSet> result = store.update(key, current -> outcome.apply(current, system, grant, request));
                 if (result.isEmpty()) {
+                    cache.remove(key);
                     throw authorizationRequired(system, outcome.invalidGrant
                             ? "the refresh token was refused (invalid_grant): the user must authorize again"
                             : "the user has not authorized '" + system.name() + "' yet");
@@ -246,8 +246,7 @@ public final class TokenService {
                 return cacheEntry(system, result.get());
             } catch (ConduitException e) {
                 ConduitException failure = e.forSystem(system.name());
-                if (USER_LEVEL.contains(failure.code()) || (failure.code() == ErrorCode.INVALID_GRANT
-                        && grant.tokenScope() == TokenScope.PER_USER)) {
+                if (neverDisables(failure.code())) {
                     throw failure;
                 }
                 Duration wait = Backoff.after(attempt, failure.retryAfter().orElse(null));
@@ -264,6 +263,15 @@ public final class TokenService {
                 sleep(wait);
             }
         }
+    }
+
+    /**
+     * Failures that are not the connected system's: a request's, a user's, or Conduit's own (its database). They fail
+     * the call that met them and never disable the system (see {@link FailureScope}).
+     */
+    private static boolean neverDisables(ErrorCode code) {
+        return code.scope() == FailureScope.REQUEST || code.scope() == FailureScope.USER
+                || code.scope() == FailureScope.CONDUIT || code == ErrorCode.SYSTEM_DISABLED;
     }
 
     private void disable(ConnectedSystem system, ConduitException failure, int attempts) {

@@ -18,15 +18,20 @@ import dev.conduit.core.store.InMemoryConnectedSystemRepository;
 import dev.conduit.core.store.InMemoryTokenStore;
 import dev.conduit.core.testing.HostileTokenServer;
 import dev.conduit.core.testing.MutableClock;
+import dev.conduit.core.testing.LeakCheck;
 import dev.conduit.core.testing.RecordedRequest;
+import dev.conduit.core.testing.ScriptedResponse;
 import dev.conduit.core.testing.TestSystems;
 import dev.conduit.grant.clientcredentials.ClientCredentialsGrant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The "token rejected" rule: renew and retry exactly once, and only renew a token that is still current. */
 class IntegrationClientTest {
@@ -75,6 +80,87 @@ class IntegrationClientTest {
         assertThat(bearer(call)).isEqualTo("Bearer tok-1");
         assertThat(call.queryParameter("expand")).contains("lines");
         assertThat(server.requestCount("/token")).isEqualTo(1);
+    }
+
+    /** A client with these limits, whose token requests have the default timeouts (a busy machine is slow). */
+    private IntegrationClient bounded(CallLimits limits) {
+        TokenService patient = new TokenService(systems, new InMemoryTokenStore(),
+                GrantRegistry.of(new ClientCredentialsGrant()), TestSystems.endpoints(clock), clock);
+        return new IntegrationClient(systems, patient, TestSystems.loopbackPolicy(), TestSystems.fastSettings(), limits);
+    }
+
+    @Test
+    void invokeWhenTheServerSendsHeadersThenStallsThenCutAtTheDeadline() {
+        IntegrationClient bounded = bounded(new CallLimits(Duration.ofSeconds(2), CallLimits.DEFAULT.maxResponseBytes()));
+        server.enqueue(okToken("tok-1", 3600));
+        server.path(ORDERS).enqueue(ScriptedResponse.headersThenStall());
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> bounded.invoke(NAME, APP, IntegrationRequest.get("orders/42")))
+                .isInstanceOfSatisfying(ConduitException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INTEGRATION_CALL_TIMEOUT);
+                    assertThat(e.code().httpStatus()).isEqualTo(504);
+                    assertThat(e.getMessage()).contains("deadline of 2000 ms");
+                });
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(10));
+        assertThat(server.requestCount(ORDERS)).isEqualTo(1);
+        assertThat(server.requestCount("/token")).isEqualTo(1);
+    }
+
+    @Test
+    void invokeWhenTheServerSends100MiBThenCutAtTheLimit() {
+        int limit = 1024 * 1024;
+        IntegrationClient bounded = bounded(new CallLimits(Duration.ofSeconds(30), limit));
+        server.enqueue(okToken("tok-1", 3600));
+        server.path(ORDERS).enqueue(ScriptedResponse.streamed(100L * 1024 * 1024));
+
+        assertThatThrownBy(() -> bounded.invoke(NAME, APP, IntegrationRequest.get("orders/42")))
+                .isInstanceOfSatisfying(ConduitException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INTEGRATION_RESPONSE_TOO_LARGE);
+                    assertThat(e.code().httpStatus()).isEqualTo(502);
+                    assertThat(e.getMessage()).contains("more than " + limit + " bytes");
+                });
+
+        // the client stopped reading near the limit: socket buffers hold a few MiB at most, never the 100
+        assertThat(server.streamedBytes()).isLessThan(32L * 1024 * 1024);
+        assertThat(server.requestCount(ORDERS)).isEqualTo(1);
+        assertThat(server.requestCount("/token")).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"X-Bad Name", "X-Bad:Name", "X-Ünicode"})
+    void invokeWhenAHeaderNameIsInvalidThenInvalidRequestAndNothingSent(String name) {
+        LeakCheck leaks = new LeakCheck().secret("header-value-3e9a");
+
+        RuntimeException e = leaks.expectThrows(() -> client.invoke(NAME, APP, new IntegrationRequest("GET",
+                "orders/42", Map.of(), Map.of(name, List.of("header-value-3e9a")), null)));
+
+        assertThat(e).isInstanceOfSatisfying(ConduitException.class, ce -> {
+            assertThat(ce.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(ce.code().httpStatus()).isEqualTo(400);
+            assertThat(ce.field()).contains("headers");
+        });
+        leaks.assertNoLeak();
+        assertThat(server.requestCount()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tok3n\u0000value", "tok3n\u0007value", "tok3n\u0100value"})
+    void invokeWhenAHeaderValueIsInvalidThenInvalidRequestNamingTheHeaderNotTheValue(String escaped) {
+        String value = escaped.translateEscapes();
+        LeakCheck leaks = new LeakCheck().secret(value, "tok3n");
+
+        RuntimeException e = leaks.expectThrows(() -> client.invoke(NAME, APP, new IntegrationRequest("GET",
+                "orders/42", Map.of(), Map.of("X-Api-Key", List.of(value)), null)));
+
+        assertThat(e).isInstanceOfSatisfying(ConduitException.class, ce -> {
+            assertThat(ce.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(ce.getMessage()).contains("'X-Api-Key'");
+        });
+        leaks.assertNoLeak();
+        assertThat(server.requestCount()).isZero();
     }
 
     @Test

@@ -31,6 +31,35 @@ class TokenCacheTest {
     }
 
     @Test
+    void evictExpiredWhenUsersTokensExpiredThenOnlyTheyAreForgottenAndEmptySystemsDropped() {
+        TokenCache<Long> expiring = new TokenCache<>(expiresAt -> expiresAt);
+        for (int i = 0; i < 1000; i++) {
+            expiring.put(new TokenKey("crm", Subject.user("idle-" + i)), 1_000L);
+        }
+        expiring.put(new TokenKey("crm", Subject.user("active")), 5_000L);
+        expiring.put(new TokenKey("erp", Subject.user("idle")), 1_000L);
+
+        assertThat(expiring.evictExpired(1_000L)).isTrue();
+
+        assertThat(expiring.size()).isEqualTo(1);
+        assertThat(expiring.get("crm", Subject.user("active"))).isEqualTo(5_000L);
+        assertThat(expiring.get("crm", Subject.user("idle-0"))).isNull();
+        assertThat(expiring.get("erp", Subject.user("idle"))).isNull();
+    }
+
+    @Test
+    void evictExpiredWhenSweptLessThanAnIntervalAgoThenDoesNothing() {
+        TokenCache<Long> expiring = new TokenCache<>(expiresAt -> expiresAt);
+        assertThat(expiring.evictExpired(0L)).isTrue();
+        expiring.put(new TokenKey("crm", Subject.user("alice")), 10L);
+
+        assertThat(expiring.evictExpired(TokenCache.SWEEP_INTERVAL_MILLIS - 1)).isFalse();
+        assertThat(expiring.size()).isEqualTo(1);
+        assertThat(expiring.evictExpired(TokenCache.SWEEP_INTERVAL_MILLIS)).isTrue();
+        assertThat(expiring.size()).isZero();
+    }
+
+    @Test
     void removeIfWhenConditionFailsThenKeepsTheNewerToken() {
         TokenKey app = new TokenKey("crm", Subject.application());
         TokenKey alice = new TokenKey("crm", Subject.user("alice"));

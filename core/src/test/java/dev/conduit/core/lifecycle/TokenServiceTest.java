@@ -21,6 +21,7 @@ import dev.conduit.core.testing.HostileTokenServer;
 import dev.conduit.core.testing.LeakCheck;
 import dev.conduit.core.testing.MutableClock;
 import dev.conduit.core.testing.ScriptedResponse;
+import dev.conduit.core.testing.SwitchableTokenStore;
 import dev.conduit.core.testing.TestSystems;
 import dev.conduit.grant.clientcredentials.ClientCredentialsGrant;
 import java.time.Duration;
@@ -97,6 +98,28 @@ class TokenServiceTest {
         assertThat(first.value().reveal()).isEqualTo("tok-1");
         assertThat(server.requestCount()).isEqualTo(1);
         leaks.secret(first.value()).collect(first.toString());
+    }
+
+    @Test
+    void accessTokenWhenTheStoreIsUnavailableThenStoreUnavailableNothingDisabledAndRecoversByItself() {
+        register(TestSystems.clientCredentials(server));
+        SwitchableTokenStore database = new SwitchableTokenStore(store);
+        TokenService service = new TokenService(systems, database, GrantRegistry.of(new ClientCredentialsGrant()),
+                new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.fastSettings(), clock), clock,
+                sleeps::add);
+        server.setDefault(okToken("tok-1", 3600));
+        database.setAvailable(false);
+
+        for (int call = 0; call < 5; call++) {
+            assertThat(failure(() -> service.accessToken(NAME, APP)).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+        }
+
+        assertThat(systems.status(NAME).isOk()).isTrue();
+        assertThat(server.requestCount()).isZero();
+        assertThat(sleeps).isEmpty();
+        database.setAvailable(true);
+        assertThat(service.accessToken(NAME, APP).value().reveal()).isEqualTo("tok-1");
+        assertThat(server.requestCount()).isEqualTo(1);
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
+import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.integration.IntegrationRequest;
 import dev.conduit.core.lifecycle.GrantRegistry;
@@ -62,7 +63,8 @@ class EngineObserverTest {
                 new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), HttpSettings.DEFAULT, clock), clock,
                 Sleeper.THREAD, observer);
         // default timeouts: a slow machine must not turn one request into a retry the test did not script
-        client = new IntegrationClient(systems, tokens, TestSystems.loopbackPolicy(), HttpSettings.DEFAULT, observer);
+        client = new IntegrationClient(systems, tokens, TestSystems.loopbackPolicy(), HttpSettings.DEFAULT,
+                CallLimits.DEFAULT, observer);
     }
 
     @AfterEach
@@ -130,17 +132,17 @@ class EngineObserverTest {
     }
 
     @Test
-    void invokeWhenTheResourceServerIsSilentThenTheCallEndsWithIntegrationCallFailed() {
+    void invokeWhenTheResourceServerIsSilentThenTheCallEndsWithIntegrationCallTimeout() {
         server.enqueue(okToken("tok-1", 3600));
         server.path(ORDERS).enqueue(dev.conduit.core.testing.ScriptedResponse.hang());
         IntegrationClient impatient = new IntegrationClient(systems, tokens, TestSystems.loopbackPolicy(),
-                TestSystems.fastSettings(), observer);
+                TestSystems.fastSettings(), new CallLimits(Duration.ofMillis(500), 1024), observer);
 
         assertThatThrownBy(() -> impatient.invoke(NAME, Subject.application(), IntegrationRequest.get("orders/42")))
                 .isInstanceOfSatisfying(ConduitException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INTEGRATION_CALL_FAILED));
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INTEGRATION_CALL_TIMEOUT));
 
-        assertThat(observer.events).endsWith("call " + NAME + " GET failed INTEGRATION_CALL_FAILED");
+        assertThat(observer.events).endsWith("call " + NAME + " GET failed INTEGRATION_CALL_TIMEOUT");
         assertThat(observer.renewals).isEmpty();
     }
 

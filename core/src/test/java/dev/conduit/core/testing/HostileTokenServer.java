@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -49,6 +50,7 @@ public final class HostileTokenServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicLong streamedBytes = new AtomicLong();
     private final Route main = new Route();
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -122,6 +124,11 @@ public final class HostileTokenServer implements AutoCloseable {
     // ---- what was received
 
     /** How many requests reached the server, on every path. */
+    /** How many body bytes the {@link ScriptedResponse#streamed} answers wrote before the client stopped reading. */
+    public long streamedBytes() {
+        return streamedBytes.get();
+    }
+
     public int requestCount() {
         return requests.size();
     }
@@ -214,6 +221,31 @@ public final class HostileTokenServer implements AutoCloseable {
                 while (closed.getCount() > 0) {
                     out.write(chunk); // throws once the client closes the connection
                     out.flush();
+                }
+            }
+            case HEADERS_THEN_STALL -> {
+                response.headers().forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
+                exchange.sendResponseHeaders(response.status(), 0);
+                OutputStream out = exchange.getResponseBody();
+                out.write(response.body());
+                out.flush();
+                closed.await();
+            }
+            case STREAMED -> {
+                long size = Long.parseLong(response.headers().get("Content-Length").get(0));
+                response.headers().forEach((name, values) -> {
+                    if (!name.equalsIgnoreCase("Content-Length")) {
+                        exchange.getResponseHeaders().put(name, values);
+                    }
+                });
+                exchange.sendResponseHeaders(response.status(), size);
+                byte[] chunk = new byte[64 * 1024];
+                Arrays.fill(chunk, (byte) 'A');
+                try (OutputStream out = exchange.getResponseBody()) {
+                    for (long sent = 0; sent < size && closed.getCount() > 0; sent += chunk.length) {
+                        out.write(chunk, 0, (int) Math.min(chunk.length, size - sent)); // throws once the client leaves
+                        streamedBytes.addAndGet(Math.min(chunk.length, size - sent));
+                    }
                 }
             }
         }

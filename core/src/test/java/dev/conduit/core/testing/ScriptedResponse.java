@@ -31,7 +31,11 @@ public record ScriptedResponse(int status, Map<String, List<String>> headers, by
         /** Reads the request and never answers, until the server is closed. */
         HANG,
         /** Sends the status, headers and {@code body}, then keeps sending more bytes until the client goes away. */
-        ENDLESS_BODY
+        ENDLESS_BODY,
+        /** Sends the status, headers and {@code body}, then sends nothing more and never ends, until the server closes. */
+        HEADERS_THEN_STALL,
+        /** Sends a body of the length in the {@code Content-Length} header, generated as it goes: see {@link #streamed}. */
+        STREAMED
     }
 
     public ScriptedResponse {
@@ -116,6 +120,18 @@ public record ScriptedResponse(int status, Map<String, List<String>> headers, by
     public static ScriptedResponse endlessBody() {
         return new ScriptedResponse(200, Map.of("Content-Type", List.of("application/json")),
                 "{\"access_token\":\"".getBytes(StandardCharsets.US_ASCII), Duration.ZERO, Kind.ENDLESS_BODY);
+    }
+
+    /** A 200 whose headers and first bytes arrive at once, and whose body then stalls for ever. */
+    public static ScriptedResponse headersThenStall() {
+        return new ScriptedResponse(200, Map.of("Content-Type", List.of("application/json")),
+                "{\"items\":[".getBytes(StandardCharsets.US_ASCII), Duration.ZERO, Kind.HEADERS_THEN_STALL);
+    }
+
+    /** A 200 with a body of {@code size} bytes, written as it goes (it is never held in memory). */
+    public static ScriptedResponse streamed(long size) {
+        return new ScriptedResponse(200, Map.of("Content-Type", List.of("application/octet-stream"),
+                "Content-Length", List.of(Long.toString(size))), new byte[0], Duration.ZERO, Kind.STREAMED);
     }
 
     /** A body of exactly {@code size} bytes: a JSON object padded with spaces, valid if read whole. */

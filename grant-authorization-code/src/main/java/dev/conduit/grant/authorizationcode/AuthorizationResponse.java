@@ -89,16 +89,29 @@ final class AuthorizationResponse {
         }
     }
 
+    /**
+     * Each error the authorization endpoint may send gets its own code, so that the hint names the fix; the OAuthError
+     * is stripped to the RFC 6749 character set, so the messages built from it are clean too.
+     *
+     * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1">RFC 6749 section 4.1.2.1</a>
+     */
     private static ConduitException providerError(OAuthError error, ConnectedSystem system) {
-        if (ACCESS_DENIED.equals(error.error())) {
-            return ConduitException.builder(ErrorCode.ACCESS_DENIED,
-                    "the user declined the authorization of " + system.name() + " at the provider")
-                    .oauthError(error).system(system.name()).build();
-        }
-        // the OAuthError is stripped to the RFC 6749 character set, so the message built from it is clean too
-        return ConduitException.builder(ErrorCode.AUTHORIZATION_ERROR,
-                "the provider refused the authorization of " + system.name() + ": " + error)
-                .oauthError(error).system(system.name()).build();
+        String name = system.name();
+        ConduitException.Builder failure = switch (error.error()) {
+            case ACCESS_DENIED -> ConduitException.builder(ErrorCode.ACCESS_DENIED,
+                    "the user declined the authorization of " + name + " at the provider");
+            case "invalid_scope" -> ConduitException.builder(ErrorCode.INVALID_SCOPE, "the provider refused the scope"
+                    + " requested for " + name + " (" + error + "); the scope requested is '" + system.scope() + "'")
+                    .field("scope");
+            case "unauthorized_client" -> ConduitException.builder(ErrorCode.UNAUTHORIZED_CLIENT,
+                    "the provider does not let the client of " + name + " obtain an authorization code: " + error);
+            case "server_error", "temporarily_unavailable" -> ConduitException.builder(
+                    ErrorCode.AUTHORIZATION_SERVER_UNAVAILABLE,
+                    "the provider could not handle the authorization of " + name + " just now: " + error);
+            default -> ConduitException.builder(ErrorCode.AUTHORIZATION_ERROR,
+                    "the provider refused the authorization of " + name + ": " + error);
+        };
+        return failure.oauthError(error).system(name).build();
     }
 
     private static ConduitException fail(ErrorCode code, ConnectedSystem system, String message) {

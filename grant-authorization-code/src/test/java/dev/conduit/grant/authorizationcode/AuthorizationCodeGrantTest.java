@@ -37,6 +37,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class AuthorizationCodeGrantTest {
@@ -425,6 +426,29 @@ class AuthorizationCodeGrantTest {
 
         assertThat(e.code()).isEqualTo(ErrorCode.ISSUER_MISMATCH);
         assertThat(e.field()).contains("issuer");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "invalid_scope, INVALID_SCOPE, scopes",
+        "unauthorized_client, UNAUTHORIZED_CLIENT, authorization code flow",
+        "access_denied, ACCESS_DENIED, declined",
+        "server_error, AUTHORIZATION_SERVER_UNAVAILABLE, in a few minutes",
+        "temporarily_unavailable, AUTHORIZATION_SERVER_UNAVAILABLE, in a few minutes",
+        "invalid_request, AUTHORIZATION_ERROR, redirect URI",
+        "unsupported_response_type, AUTHORIZATION_ERROR, redirect URI",
+        "something_new, AUTHORIZATION_ERROR, redirect URI"})
+    void completeWhenTheAuthorizationEndpointAnswersAnErrorThenItsOwnCodeAndHint(String error, ErrorCode expected,
+            String hintMentions) {
+        ConnectedSystem system = system().build();
+        PendingAuthorization pending = grant.begin(system, ALICE, REDIRECT_URI, CLOCK).pending();
+
+        ConduitException e = completeFails(system, callback(pending, "error", error, "iss", ISSUER), pending);
+
+        assertThat(e.code()).isEqualTo(expected);
+        assertThat(e.hint()).contains(hintMentions);
+        assertThat(e.oauthError()).map(OAuthError::error).contains(error);
+        assertThat(e.systemName()).contains("crm");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.conduit.it.conduit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.conduit.it.http.Http;
 import dev.conduit.it.http.Http.Response;
 import java.net.URLEncoder;
@@ -132,9 +131,14 @@ public final class ConduitApi {
         }
     }
 
-    /** {@code GET /health/ready} (public). */
-    public static JsonNode readiness(String base) {
-        return Http.send(Http.request(base + "/health/ready").GET().build()).json();
+    /** {@code GET /health/ready} (public), as it answers: status and body. */
+    public static Response readinessResponse(String base) {
+        return Http.send(Http.request(base + "/health/ready").GET().build());
+    }
+
+    /** {@code GET /api/status}: the connected systems' status (administrators only). */
+    public Response status() {
+        return get("/api/status");
     }
 
     private Response send(HttpRequest.Builder request) {

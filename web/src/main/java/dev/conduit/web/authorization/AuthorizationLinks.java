@@ -1,11 +1,8 @@
 package dev.conduit.web.authorization;
 
-import dev.conduit.api.ConduitException;
-import dev.conduit.api.ErrorCode;
 import dev.conduit.api.grant.AuthorizationRequest;
-import dev.conduit.api.token.Subject;
+import dev.conduit.core.administration.Callers;
 import dev.conduit.core.lifecycle.AuthorizationService;
-import dev.conduit.web.config.PublicUrl;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -28,7 +25,7 @@ public final class AuthorizationLinks {
 
     /** A new link of {@code systemName} for the logged-in {@code user}. */
     public AuthorizationRequest create(String systemName, Principal user, URI requestUri) {
-        return authorizations.begin(systemName, subject(user), publicUrl.redirectUri(requestUri));
+        return authorizations.begin(systemName, Callers.user(user), publicUrl.redirectUri(requestUri));
     }
 
     /** A new link as {@code {url, expiresAt}}. */
@@ -41,18 +38,5 @@ public final class AuthorizationLinks {
                 .add("url", request.url().toString())
                 .add("expiresAt", request.pending().expiresAt().toString())
                 .build();
-    }
-
-    /** Whether a per-user token request failed because the user must open an authorization link (again). */
-    public static boolean mustAuthorize(ConduitException e) {
-        return e.code() == ErrorCode.AUTHORIZATION_REQUIRED || e.code() == ErrorCode.INVALID_GRANT;
-    }
-
-    /** The Conduit user as a token subject. */
-    public static Subject subject(Principal user) {
-        if (user == null || user.getName() == null || user.getName().isBlank()) {
-            throw new ConduitException(ErrorCode.FORBIDDEN, "a logged-in Conduit user is required");
-        }
-        return Subject.user(user.getName());
     }
 }

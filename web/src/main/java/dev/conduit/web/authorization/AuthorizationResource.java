@@ -1,8 +1,11 @@
 package dev.conduit.web.authorization;
 
+import dev.conduit.core.administration.Callers;
+import dev.conduit.core.audit.AuditAction;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.AuthorizationStatus;
 import dev.conduit.web.Roles;
+import dev.conduit.web.audit.Audited;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,13 +48,14 @@ public class AuthorizationResource {
     @Operation(summary = "The caller's status: AUTHORIZED (with the scope granted and the expiry), "
             + "AUTHORIZATION_REQUIRED or ERROR. Never a token.")
     public JsonObject status(@PathParam("name") String name, @Context SecurityContext security) {
-        return toJson(authorizations.status(name, AuthorizationLinks.subject(security.getUserPrincipal())));
+        return toJson(authorizations.status(name, Callers.user(security.getUserPrincipal())));
     }
 
+    @Audited(AuditAction.DISCONNECT)
     @DELETE
     @Operation(summary = "Disconnects the caller: revokes at the provider where it can, then deletes the tokens")
     public Response disconnect(@PathParam("name") String name, @Context SecurityContext security) {
-        authorizations.disconnect(name, AuthorizationLinks.subject(security.getUserPrincipal()));
+        authorizations.disconnect(name, Callers.user(security.getUserPrincipal()));
         return Response.noContent().build();
     }
 
@@ -59,7 +63,8 @@ public class AuthorizationResource {
         JsonObjectBuilder json = Json.createObjectBuilder()
                 .add("system", status.systemName())
                 .add("status", status.status().name())
-                .add("scope", status.scope().toString());
+                // no scope granted (yet) reads as null, never as ""
+                .add("scope", status.scope().isEmpty() ? JsonValue.NULL : Json.createValue(status.scope().toString()));
         json.add("expiresAt", status.expiresAt() == null ? JsonValue.NULL : Json.createValue(status.expiresAt().toString()));
         if (status.code() != null) {
             json.add("code", status.code().name()).add("reason", status.reason()).add("hint", status.hint());

@@ -3,8 +3,13 @@ package dev.conduit.web.authorization;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.OAuthError;
+import dev.conduit.core.administration.Callers;
+import dev.conduit.core.audit.AuditAction;
+import dev.conduit.core.audit.AuditEvent;
+import dev.conduit.core.audit.AuditOutcome;
+import dev.conduit.core.audit.AuditRecorder;
 import dev.conduit.core.lifecycle.AuthorizationService;
-import dev.conduit.web.config.PublicUrl;
+import dev.conduit.core.lifecycle.AuthorizationStatus;
 import dev.conduit.web.problem.HttpStatuses;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
@@ -14,6 +19,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -39,6 +45,12 @@ public class OAuthCallbackServlet extends HttpServlet {
     @Inject
     transient PublicUrl publicUrl;
 
+    @Inject
+    transient AuditRecorder audit;
+
+    @Inject
+    transient Clock clock;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String origin = publicUrl.origin(URI.create(request.getRequestURL().toString()));
@@ -46,14 +58,19 @@ public class OAuthCallbackServlet extends HttpServlet {
         int status;
         try {
             Map<String, String> parameters = singleValued(request.getParameterMap());
-            page = CallbackPage.completed(
-                    authorizations.complete(AuthorizationLinks.subject(request.getUserPrincipal()), parameters), origin);
+            AuthorizationStatus completed =
+                    authorizations.complete(Callers.user(request.getUserPrincipal()), parameters);
+            page = CallbackPage.completed(completed, origin);
             status = HttpServletResponse.SC_OK;
+            record(request, new AuditEvent(clock.instant(), userName(request), AuditAction.AUTHORIZE,
+                    completed.systemName(), AuditOutcome.SUCCESS, Map.of("scope", completed.scope().toString())));
         } catch (ConduitException e) {
             // the message never holds the code or a token; the query string (which holds the code) is not logged
             LOG.log(Level.INFO, "authorization callback refused: {0}", e.toString());
             page = CallbackPage.failed(e, origin);
             status = HttpStatuses.of(e.code());
+            record(request, new AuditEvent(clock.instant(), userName(request), AuditAction.AUTHORIZE,
+                    e.systemName().orElse(null), AuditOutcome.FAILURE, Map.of("code", e.code().name())));
         } catch (RuntimeException e) {
             String reference = UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, "authorization callback failed, reference " + reference, e);
@@ -70,6 +87,19 @@ public class OAuthCallbackServlet extends HttpServlet {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("X-Frame-Options", "DENY");
         response.getWriter().write(page.html());
+    }
+
+    /** Records the outcome; a failure to record is logged, never shown to the user instead of the outcome. */
+    private void record(HttpServletRequest request, AuditEvent event) {
+        try {
+            audit.record(event);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Could not record the audit event " + event.action() + " of " + event.actor(), e);
+        }
+    }
+
+    private static String userName(HttpServletRequest request) {
+        return request.getUserPrincipal() == null ? null : request.getUserPrincipal().getName();
     }
 
     /**

@@ -24,8 +24,17 @@ public record ConduitSettings(Optional<String> publicUrl, boolean allowLoopbackH
     public static final String MAX_REQUEST_BYTES = "conduit.api.max-request-bytes";
     public static final String ENCRYPTION_KEY = "conduit.encryption.key";
     public static final String DATA_DIR = "conduit.data.dir";
+    /** A folder of the organisation's own provider templates, one {@code *.json} file each. */
+    public static final String TEMPLATES_DIR = "conduit.templates.dir";
     /** How long a server keeps a stored connected system in memory; an edit on another server shows after this. */
     public static final String SYSTEM_CACHE_SECONDS = "conduit.systems.cache-seconds";
+    /** The total time one integration call may take, headers and body (default 30). */
+    public static final String INTEGRATION_DEADLINE_SECONDS = "conduit.integration.deadline-seconds";
+    /** The largest resource-server answer an integration call relays (default 16 MiB). */
+    public static final String INTEGRATION_MAX_RESPONSE_BYTES = "conduit.integration.max-response-bytes";
+    /** How many days an audit record is kept before it is purged. */
+    public static final String AUDIT_RETENTION_DAYS = "conduit.audit.retention-days";
+    public static final int DEFAULT_AUDIT_RETENTION_DAYS = 365;
 
     public ConduitSettings {
         allowedHosts = List.copyOf(allowedHosts);

@@ -3,14 +3,19 @@ package dev.conduit.web.config;
 import dev.conduit.api.grant.PendingAuthorizationStore;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.token.TokenStore;
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.core.audit.AuditRecorder;
+import dev.conduit.core.audit.AuditRetention;
+import dev.conduit.core.audit.AuditTrail;
 import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.config.LayeredSystemRepository;
-import dev.conduit.core.policy.EndpointPolicy;
-import dev.conduit.core.policy.HostResolver;
+import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
-import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.endpoint.TokenEndpointFactory;
+import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
@@ -22,22 +27,27 @@ import dev.conduit.web.observe.ConduitMetrics;
 import dev.conduit.web.observe.ConduitTracing;
 import dev.conduit.web.observe.LibertyLogFields;
 import dev.conduit.core.crypto.SecretCipher;
+import dev.conduit.core.provider.TemplateCatalog;
+import dev.conduit.core.policy.EndpointPolicy;
+import dev.conduit.core.policy.HostResolver;
 import dev.conduit.core.store.CachingSystemRepository;
 import dev.conduit.web.authorization.AuthorizationLinks;
+import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.restclient.RestClientTokens;
+import dev.conduit.web.audit.FailedLogins;
 import dev.conduit.web.store.EncryptionKeys;
+import dev.conduit.web.store.JdbcAuditTrail;
 import dev.conduit.web.store.JdbcConnectedSystemRepository;
 import dev.conduit.web.store.JdbcPendingAuthorizationStore;
 import dev.conduit.web.store.JdbcTokenStore;
 import dev.conduit.web.store.Migrations;
-import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.web.transfer.SystemTransfer;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.ContextNotActiveException;
-import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -180,6 +190,18 @@ public class EngineProducers {
         return new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock);
     }
 
+    /**
+     * The provider templates: the built-in catalog plus the files in {@code conduit.templates.dir}. A broken file is
+     * reported at start-up ({@link StartupCheck}) and left out; the others load.
+     */
+    @Produces
+    @Singleton
+    TemplateCatalog templates() {
+        return TemplateCatalog.load(ConfigProvider.getConfig(EngineProducers.class.getClassLoader())
+                .getOptionalValue(ConduitSettings.TEMPLATES_DIR, String.class).filter(v -> !v.isBlank())
+                .map(v -> Path.of(v.strip())));
+    }
+
     /** Reads an issuer's metadata when a system is saved with an issuer and no endpoints (RFC 8414, OIDC Discovery). */
     @Produces
     @Singleton
@@ -226,14 +248,21 @@ public class EngineProducers {
     @Singleton
     IntegrationClient integrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
             HttpSettings http, EngineObserver observer) {
-        return new IntegrationClient(systems, tokens, policy, http, observer);
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        CallLimits limits = new CallLimits(
+                config.getOptionalValue(ConduitSettings.INTEGRATION_DEADLINE_SECONDS, Integer.class)
+                        .map(Duration::ofSeconds).orElse(CallLimits.DEFAULT.deadline()),
+                config.getOptionalValue(ConduitSettings.INTEGRATION_MAX_RESPONSE_BYTES, Integer.class)
+                        .orElse(CallLimits.DEFAULT.maxResponseBytes()));
+        return new IntegrationClient(systems, tokens, policy, http, limits, observer);
     }
 
     @Produces
     @Singleton
     SystemAdministration administration(ConnectedSystemRepository systems, GrantRegistry grants,
-            EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured) {
-        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured);
+            EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured,
+            MetadataDiscovery discovery) {
+        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured, discovery);
     }
 
     @Produces
@@ -260,6 +289,37 @@ public class EngineProducers {
         } catch (ContextNotActiveException | IllegalStateException e) {
             return new RestClientTokens.Caller(null, null);
         }
+    }
+
+    /** The audit trail as administrators read it ({@code GET /api/audit}). */
+    @Produces
+    @Singleton
+    AuditTrail auditTrail(MigratedDatabase database) {
+        return new JdbcAuditTrail(database.dataSource());
+    }
+
+    /**
+     * Where audit events go: the database, purging records older than {@code conduit.audit.retention-days} (default
+     * 365) at most once an hour.
+     */
+    @Produces
+    @Singleton
+    AuditRecorder auditRecorder(MigratedDatabase database, AuditTrail trail, Clock clock) {
+        int days = ConfigProvider.getConfig(EngineProducers.class.getClassLoader())
+                .getOptionalValue(ConduitSettings.AUDIT_RETENTION_DAYS, Integer.class)
+                .orElse(ConduitSettings.DEFAULT_AUDIT_RETENTION_DAYS);
+        if (days < 1) {
+            throw ConduitException.builder(ErrorCode.INVALID_CONFIGURATION, ConduitSettings.AUDIT_RETENTION_DAYS
+                    + ": must be at least 1 (days), was " + days).field(ConduitSettings.AUDIT_RETENTION_DAYS).build();
+        }
+        return new AuditRetention(new JdbcAuditTrail(database.dataSource()), trail, Duration.ofDays(days),
+                AuditRetention.DEFAULT_PURGE_INTERVAL, clock);
+    }
+
+    @Produces
+    @Singleton
+    FailedLogins failedLogins(AuditRecorder recorder, Clock clock) {
+        return new FailedLogins(recorder, clock);
     }
 
     @Produces

@@ -3,6 +3,8 @@ package dev.conduit.web.config;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.core.config.ConfiguredSystems;
+import dev.conduit.core.provider.TemplateCatalog;
+import dev.conduit.core.provider.TemplateProblem;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.administration.SystemAdministration;
@@ -23,14 +25,21 @@ public class StartupCheck {
     private static final Logger LOG = Logger.getLogger(StartupCheck.class.getName());
 
     void onStart(@Observes Startup startup, GrantRegistry grants, TokenService tokens, ConduitSettings settings,
-            ConfiguredSystems configured, SystemAdministration admin) {
+            ConfiguredSystems configured, SystemAdministration admin, TemplateCatalog templates) {
+        // a broken template file must not keep Conduit from starting: it is named here, with the field, and left out
+        for (TemplateProblem problem : templates.problems()) {
+            LOG.warning(() -> "provider template not loaded: " + problem.source() + ", field " + problem.field()
+                    + ": " + problem.message());
+        }
         for (ConnectedSystem system : configured.all()) {
             checkDeclared(system, admin);
         }
         LOG.info(() -> "Conduit ready: grants " + grants.types() + ", systems declared in configuration "
                 + configured.names() + ", loopback http endpoints "
                 + (settings.allowLoopbackHttp() ? "allowed" : "refused") + ", public URL "
-                + settings.publicUrl().orElse("(from each request)"));
+                + settings.publicUrl().orElse("(from each request)") + ", provider templates "
+                + templates.all().size() + (templates.problems().isEmpty() ? ""
+                        : " (" + templates.problems().size() + " template files not loaded, see the warnings)"));
     }
 
     /** The checks a save through the API would make: installed grant, the grant's own rules, the endpoint policy. */

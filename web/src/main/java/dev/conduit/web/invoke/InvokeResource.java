@@ -3,6 +3,8 @@ package dev.conduit.web.invoke;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.token.Subject;
+import dev.conduit.core.administration.Callers;
+import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.integration.IntegrationRequest;
 import dev.conduit.web.Roles;
@@ -10,7 +12,6 @@ import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.problem.Problem;
 import dev.conduit.web.problem.ProblemException;
-import dev.conduit.core.administration.SystemAdministration;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -75,11 +76,11 @@ public class InvokeResource {
         IntegrationRequest request = InvokeJson.read(bodies.readObject(body));
         Principal user = security.getUserPrincipal();
         boolean perUser = admin.isPerUser(system);
-        Subject subject = perUser ? AuthorizationLinks.subject(user) : Subject.application();
+        Subject subject = admin.subjectFor(system, user);
         try {
             return InvokeJson.write(client.invoke(system, subject, request)); // read once per call
         } catch (ConduitException e) {
-            if (perUser && AuthorizationLinks.mustAuthorize(e)) {
+            if (perUser && Callers.mustAuthorize(e)) {
                 throw authorizationRequired(e, name, user, uri);
             }
             throw e;

@@ -1,6 +1,8 @@
 package dev.conduit.web.problem;
 
 import dev.conduit.api.ErrorCode;
+import dev.conduit.web.audit.FailedLogins;
+import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,6 +19,9 @@ public class ContainerProblemServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
+    @Inject
+    transient FailedLogins failedLogins;
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute("jakarta.servlet.error.status_code");
@@ -27,6 +32,10 @@ public class ContainerProblemServlet extends HttpServlet {
                         .withHint("Send HTTP Basic credentials of a Conduit user (see the README's demo users).")
                 : Problem.of(ErrorCode.FORBIDDEN,
                         "Your Conduit login lacks the role this operation needs (conduit-admin for administration).");
+        if (status == 401 && failedLogins != null) {
+            // the error dispatch still carries the refused request's headers
+            failedLogins.refused(request.getHeader("Authorization"), request.getRemoteAddr());
+        }
         response.setStatus(problem.status());
         response.setContentType(Problem.MEDIA_TYPE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());

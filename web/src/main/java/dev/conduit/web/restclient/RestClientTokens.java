@@ -5,10 +5,11 @@ import dev.conduit.api.ErrorCode;
 import dev.conduit.api.grant.AuthorizationRequest;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.token.Subject;
+import dev.conduit.core.administration.Callers;
+import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.lifecycle.AccessToken;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.web.authorization.AuthorizationLinks;
-import dev.conduit.core.administration.SystemAdministration;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Objects;
@@ -70,7 +71,7 @@ public final class RestClientTokens {
             return new TokenUse(systemName, subject, tokens.accessToken(systemName, subject),
                     system.tokenRejectedStatuses());
         } catch (ConduitException e) {
-            if (perUser && AuthorizationLinks.mustAuthorize(e)) {
+            if (perUser && Callers.mustAuthorize(e)) {
                 AuthorizationRequest link = links.create(systemName, current.user(), current.requestUri());
                 throw new AuthorizationRequiredException(systemName, link.url(), link.pending().expiresAt());
             }
@@ -92,6 +93,6 @@ public final class RestClientTokens {
                     + "' holds a token per user, and this call is made outside a logged-in user's request")
                     .system(systemName).build();
         }
-        return AuthorizationLinks.subject(caller.user());
+        return Callers.user(caller.user());
     }
 }

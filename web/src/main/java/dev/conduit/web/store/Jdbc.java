@@ -61,11 +61,12 @@ final class Jdbc {
     }
 
     /**
-     * The exception a store raises for a database failure. The message says what was being done and the SQLSTATE; the
-     * driver's own message stays in the cause (for the server log), since it may quote column values.
+     * The exception a store raises for a database failure: {@code STORE_UNAVAILABLE}, Conduit's own dependency failing,
+     * which disables nothing and passes once the database answers again. The message says what was being done and the
+     * SQLSTATE; the driver's own message stays in the cause (for the server log), since it may quote column values.
      */
     static ConduitException failure(String action, SQLException e) {
-        return ConduitException.builder(ErrorCode.INTERNAL_ERROR,
+        return ConduitException.builder(ErrorCode.STORE_UNAVAILABLE,
                 "Database error: could not " + action + " (SQLSTATE " + e.getSQLState() + ")").cause(e).build();
     }
 

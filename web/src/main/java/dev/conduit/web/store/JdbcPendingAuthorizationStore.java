@@ -9,14 +9,17 @@ import dev.conduit.api.grant.PendingAuthorizationStore;
 import dev.conduit.api.grant.State;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.crypto.SecretCipher;
+import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -41,18 +44,49 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
     private static final String COUNT_WAITING =
             "SELECT COUNT(*) FROM conduit_pending_authorization WHERE used = FALSE AND expires_at >= ?";
 
+    /** Saving purges what expired at most this often: one scan per minute, not one per link. */
+    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
+
+    private static final String CAP_USER = "DELETE FROM conduit_pending_authorization WHERE user_id = ? AND state NOT IN"
+            + " (SELECT state FROM conduit_pending_authorization WHERE user_id = ?"
+            + " ORDER BY expires_at DESC, created_at DESC, state FETCH FIRST ? ROWS ONLY)";
+
     private final DataSource dataSource;
     private final SealedSecrets secrets;
     private final Clock clock;
+    private final int maxPerUser;
+    private final Duration grace;
+    private final AtomicReference<Instant> nextPurge = new AtomicReference<>(Instant.MIN);
 
+    /**
+     * A store that keeps at most {@link InMemoryPendingAuthorizationStore#DEFAULT_MAX_PER_USER} open links per user,
+     * and expired ones for {@link InMemoryPendingAuthorizationStore#DEFAULT_GRACE}, as the in-memory store does.
+     */
     public JdbcPendingAuthorizationStore(DataSource dataSource, SecretCipher cipher, Clock clock) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        this.secrets = new SealedSecrets(cipher);
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this(dataSource, cipher, clock, InMemoryPendingAuthorizationStore.DEFAULT_MAX_PER_USER,
+                InMemoryPendingAuthorizationStore.DEFAULT_GRACE);
     }
 
     /**
-     * {@inheritDoc}
+     * @param maxPerUser the open links one user may hold; saving another forgets the user's oldest
+     * @param grace      how long an expired link is kept, so that its late callback is told "expired", not "unknown"
+     */
+    public JdbcPendingAuthorizationStore(DataSource dataSource, SecretCipher cipher, Clock clock, int maxPerUser,
+            Duration grace) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.secrets = new SealedSecrets(cipher);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxPerUser < 1) {
+            throw new IllegalArgumentException("maxPerUser must be at least 1, was " + maxPerUser);
+        }
+        this.maxPerUser = maxPerUser;
+        this.grace = Objects.requireNonNull(grace, "grace");
+    }
+
+    /**
+     * {@inheritDoc} Saving also bounds the table: it forgets the user's oldest links beyond the per-user limit, and
+     * (at most once a minute) what expired longer than the grace ago, so that neither one user nor time can grow it
+     * without end.
      *
      * @throws ConduitException {@code INTERNAL_ERROR} when the state was already issued (states are random: a repeat
      *                          means a broken random source, never something to overwrite)
@@ -73,6 +107,16 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
             Jdbc.setTimestamp(insert, 7, pending.expiresAt());
             Jdbc.setTimestamp(insert, 8, clock.instant());
             insert.executeUpdate();
+            Instant now = clock.instant();
+            if (now.isAfter(nextPurge.get()) && nextPurge.compareAndSet(nextPurge.get(), now.plus(PURGE_INTERVAL))) {
+                purge(connection, now.minus(grace));
+            }
+            try (PreparedStatement cap = connection.prepareStatement(CAP_USER)) {
+                cap.setString(1, pending.user().userId());
+                cap.setString(2, pending.user().userId());
+                cap.setInt(3, maxPerUser);
+                cap.executeUpdate();
+            }
         } catch (SQLException e) {
             if (Jdbc.isUniqueViolation(e)) {
                 throw ConduitException.builder(ErrorCode.INTERNAL_ERROR,
@@ -127,12 +171,17 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
     @Override
     public void purgeExpired(Instant now) {
         Objects.requireNonNull(now, "now");
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement(PURGE)) {
-            Jdbc.setTimestamp(delete, 1, now);
-            delete.executeUpdate();
+        try (Connection connection = dataSource.getConnection()) {
+            purge(connection, now);
         } catch (SQLException e) {
             throw Jdbc.failure("purge expired pending authorizations", e);
+        }
+    }
+
+    private static void purge(Connection connection, Instant expiredBefore) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(PURGE)) {
+            Jdbc.setTimestamp(delete, 1, expiredBefore);
+            delete.executeUpdate();
         }
     }
 

@@ -18,7 +18,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,28 +30,42 @@ import javax.sql.DataSource;
 
 /**
  * Keeps tokens in the {@code conduit_token} table, access and refresh tokens encrypted and bound to their key.
- * {@link #update} holds the key's row lock ({@code SELECT ... FOR UPDATE}) in one transaction, so every node that shares
- * the database runs the change for one key one at a time.
  *
- * <p>The first acquisition of a key has no row to lock yet. The store then commits an empty lock row (an insert that
- * tolerates losing the race to another node's identical insert) and locks that, so first acquisitions are serialised
- * exactly like refreshes. A lock row reads as "no token".
+ * <p>{@link #update} serialises the changes of one key across every node that shares the database with a <em>lease</em>
+ * on the key's row ({@code lease_owner}, {@code lease_until}), taken and released in short auto-committed statements.
+ * No connection and no transaction is held while the change runs, which is while the token request goes out: a slow
+ * provider and a burst of expiries cannot exhaust the connection pool, and callers waiting for a key hold no connection
+ * either (they poll the lease). Why a lease rather than a per-node bulkhead around row locks: a bulkhead only bounds how
+ * many connections are held across token requests, it still holds them, and waiters on another node's row lock hold
+ * one each; a lease holds none, and keeps the guarantee of one token request per key across nodes.
  *
- * <p>Waiting for a lock ends after the store's lock timeout: on PostgreSQL through the statement's query timeout; on
- * H2, whose waits end at its own {@code LOCK_TIMEOUT} (two seconds by default), by waiting again until the store's
- * timeout has passed. Leave H2's {@code LOCK_TIMEOUT} at its default or shorter, so that the store's timeout governs.
+ * <p>A lease expires at {@code lease_until}, so a node that crashed while holding one blocks that key only until then;
+ * a lease this node left behind (its database went away before the release) is taken back at once by this node. The
+ * first acquisition of a key has no row to lease yet: the store inserts an empty row (tolerating losing the race to
+ * another node's identical insert) and leases that. An empty row reads as "no token".
  *
- * <p>Not re-entrant: a change must not call {@link #update} for the same key (it would wait for its own lock).
+ * <p>A change that outlasts its lease (longer than the lease duration) is not stored, since another node may own the
+ * key by then; nor is a change whose key was removed meanwhile (disconnect, edit, delete).
  */
 public final class JdbcTokenStore implements TokenStore {
 
-    /** The longest a caller waits for another node's lock before giving up, unless configured otherwise. */
+    /** The longest a caller waits for another request of the same key before giving up, unless configured otherwise. */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * How long a lease lasts unless configured otherwise: longer than one token request may take (connect plus read
+     * timeout, 15 s by default), short enough that a crashed node's keys are free again soon.
+     */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
     private static final Logger LOG = Logger.getLogger(JdbcTokenStore.class.getName());
 
-    /** A lock row may vanish between insert and lock (a concurrent remove); try again a few times, then give up. */
-    private static final int MAX_LOCK_ATTEMPTS = 10;
+    /** A row may vanish between insert and lease (a concurrent remove); try again a few times, then give up. */
+    private static final int MAX_LEASE_ATTEMPTS = 10;
+
+    /** Waiting for a lease polls; the pause grows from the first to the last value, so short holds cost little. */
+    private static final long FIRST_POLL_MILLIS = 5;
+    private static final long LAST_POLL_MILLIS = 100;
 
     private static final String APPLICATION = "APPLICATION";
     private static final String USER = "USER";
@@ -56,11 +74,20 @@ public final class JdbcTokenStore implements TokenStore {
             "access_token, refresh_token, token_type, issued_at, expires_at, scope FROM conduit_token WHERE " + KEY;
 
     private static final String SELECT = "SELECT " + COLUMNS;
-    private static final String SELECT_FOR_UPDATE = "SELECT " + COLUMNS + " FOR UPDATE";
-    private static final String INSERT_LOCK_ROW =
+    private static final String INSERT_EMPTY_ROW =
             "INSERT INTO conduit_token (system_name, subject_kind, user_id, updated_at) VALUES (?, ?, ?, ?)";
-    private static final String UPDATE = "UPDATE conduit_token SET access_token = ?, refresh_token = ?, token_type = ?,"
-            + " issued_at = ?, expires_at = ?, scope = ?, updated_at = ? WHERE " + KEY;
+    private static final String TAKE_LEASE = "UPDATE conduit_token SET lease_owner = ?, lease_until = ? WHERE " + KEY
+            + " AND (lease_owner IS NULL OR lease_until <= ?)";
+    private static final String LEASE_HOLDER = "SELECT lease_owner FROM conduit_token WHERE " + KEY;
+    private static final String TAKE_OWN_LEASE_BACK =
+            "UPDATE conduit_token SET lease_owner = ?, lease_until = ? WHERE " + KEY + " AND lease_owner = ?";
+    private static final String WRITE_AND_RELEASE = "UPDATE conduit_token SET access_token = ?, refresh_token = ?,"
+            + " token_type = ?, issued_at = ?, expires_at = ?, scope = ?, updated_at = ?, lease_owner = NULL,"
+            + " lease_until = NULL WHERE " + KEY + " AND lease_owner = ?";
+    private static final String RELEASE =
+            "UPDATE conduit_token SET lease_owner = NULL, lease_until = NULL WHERE " + KEY + " AND lease_owner = ?";
+    private static final String DELETE_UNLEASED =
+            "DELETE FROM conduit_token WHERE " + KEY + " AND (lease_owner IS NULL OR lease_until <= ?)";
     private static final String DELETE = "DELETE FROM conduit_token WHERE " + KEY;
     private static final String DELETE_SYSTEM = "DELETE FROM conduit_token WHERE system_name = ?";
 
@@ -68,35 +95,50 @@ public final class JdbcTokenStore implements TokenStore {
     private final SealedSecrets secrets;
     private final Clock clock;
     private final Duration lockTimeout;
+    private final Duration lease;
 
-    /** A store that waits at most {@link #DEFAULT_LOCK_TIMEOUT} for a key's lock. */
+    /** This store's leases are named {@code <node>:<n>}: the node part finds the leases this node left behind. */
+    private final String node = UUID.randomUUID().toString();
+    private final AtomicLong leaseSequence = new AtomicLong();
+    private final Set<String> leasesHeld = ConcurrentHashMap.newKeySet();
+
+    /** A store that waits at most {@link #DEFAULT_LOCK_TIMEOUT} for a key and leases it for {@link #DEFAULT_LEASE}. */
     public JdbcTokenStore(DataSource dataSource, SecretCipher cipher, Clock clock) {
-        this(dataSource, cipher, clock, DEFAULT_LOCK_TIMEOUT);
+        this(dataSource, cipher, clock, DEFAULT_LOCK_TIMEOUT, DEFAULT_LEASE);
+    }
+
+    /** A store that leases a key for {@link #DEFAULT_LEASE}. */
+    public JdbcTokenStore(DataSource dataSource, SecretCipher cipher, Clock clock, Duration lockTimeout) {
+        this(dataSource, cipher, clock, lockTimeout, DEFAULT_LEASE);
     }
 
     /**
-     * @param lockTimeout how long {@link #update} waits for a key that another node holds; then it fails with
+     * @param lockTimeout how long {@link #update} waits for a key that another request holds; then it fails with
      *                    {@code ENDPOINT_UNAVAILABLE}
+     * @param lease       how long a key's lease lasts: longer than the longest token request, since a change that
+     *                    outlasts it is not stored
      */
-    public JdbcTokenStore(DataSource dataSource, SecretCipher cipher, Clock clock, Duration lockTimeout) {
+    public JdbcTokenStore(DataSource dataSource, SecretCipher cipher, Clock clock, Duration lockTimeout,
+            Duration lease) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.secrets = new SealedSecrets(cipher);
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (lockTimeout.isNegative() || lockTimeout.isZero()) {
-            throw new IllegalArgumentException("lockTimeout must be positive, was " + lockTimeout);
+        this.lockTimeout = positive("lockTimeout", lockTimeout);
+        this.lease = positive("lease", lease);
+    }
+
+    private static Duration positive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
         }
-        this.lockTimeout = lockTimeout;
+        return value;
     }
 
     @Override
     public Optional<TokenSet> load(TokenKey key) {
         Objects.requireNonNull(key, "key");
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(SELECT)) {
-            bindKey(select, 1, key);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? read(rs, key) : Optional.empty();
-            }
+        try (Connection connection = dataSource.getConnection()) {
+            return select(connection, key);
         } catch (SQLException e) {
             throw Jdbc.failure("read the token of " + describe(key), e);
         }
@@ -108,45 +150,44 @@ public final class JdbcTokenStore implements TokenStore {
         update(key, current -> Optional.of(tokens));
     }
 
+    /**
+     * {@inheritDoc} Waits (up to the lock timeout) for an update that holds the key's lease, so that the token it is
+     * about to store does not survive the removal; after the timeout, removes the row anyway, and the update's result
+     * is then not stored.
+     */
     @Override
     public void remove(TokenKey key) {
         Objects.requireNonNull(key, "key");
-        delete(DELETE, key, statement -> bindKey(statement, 1, key), "remove the token of " + describe(key));
+        long deadline = System.nanoTime() + lockTimeout.toNanos();
+        String action = "remove the token of " + describe(key);
+        for (int pause = 0; ; pause++) {
+            boolean force = System.nanoTime() >= deadline;
+            try (Connection connection = dataSource.getConnection();
+                    PreparedStatement delete = connection.prepareStatement(force ? DELETE : DELETE_UNLEASED)) {
+                int next = bindKey(delete, 1, key);
+                if (!force) {
+                    Jdbc.setTimestamp(delete, next, clock.instant());
+                }
+                if (delete.executeUpdate() == 1 || force || select(connection, key, LEASE_HOLDER).isEmpty()) {
+                    return;
+                }
+            } catch (SQLException e) {
+                throw Jdbc.failure(action, e);
+            }
+            pause(pause);
+        }
     }
 
+    /** {@inheritDoc} Updates of the system's keys that run meanwhile are not stored. */
     @Override
     public void removeAll(String systemName) {
         Objects.requireNonNull(systemName, "systemName");
-        delete(DELETE_SYSTEM, new TokenKey(systemName, Subject.application()),
-                statement -> statement.setString(1, systemName),
-                "remove the tokens of connected system '" + systemName + "'");
-    }
-
-    /** Sets a statement's parameters. */
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
-
-    /**
-     * Deletes rows, waiting (up to the lock timeout) for an update that holds one of them: the token it is about to
-     * store is then deleted too, rather than surviving the removal.
-     */
-    private void delete(String sql, TokenKey key, Binder binder, String action) {
-        long deadline = System.nanoTime() + lockTimeout.toNanos();
-        while (true) {
-            try (Connection connection = dataSource.getConnection();
-                    PreparedStatement delete = connection.prepareStatement(sql)) {
-                delete.setQueryTimeout(secondsUntil(deadline));
-                binder.bind(delete);
-                delete.executeUpdate();
-                return;
-            } catch (SQLException e) {
-                if (Jdbc.isLockTimeout(e) && System.nanoTime() < deadline) {
-                    continue;
-                }
-                throw failure(action, key, e);
-            }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement(DELETE_SYSTEM)) {
+            delete.setString(1, systemName);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw Jdbc.failure("remove the tokens of connected system '" + systemName + "'", e);
         }
     }
 
@@ -154,111 +195,118 @@ public final class JdbcTokenStore implements TokenStore {
     public Optional<TokenSet> update(TokenKey key, UnaryOperator<Optional<TokenSet>> change) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(change, "change");
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                return updateInTransaction(connection, key, change);
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw failure("update the token of " + describe(key), key, e);
-        }
-    }
-
-    /** A lock wait that outlasted the lock timeout is the provider's slowness showing through another request. */
-    private ConduitException failure(String action, TokenKey key, SQLException e) {
-        if (Jdbc.isLockTimeout(e)) {
-            return ConduitException.builder(ErrorCode.ENDPOINT_UNAVAILABLE, "Could not " + action + ": gave up after "
-                    + lockTimeout.toSeconds() + " s waiting for another request for the same token to finish (SQLSTATE "
-                    + e.getSQLState() + ")").system(key.systemName()).cause(e).build();
-        }
-        return Jdbc.failure(action, e);
-    }
-
-    private static int secondsUntil(long deadline) {
-        long remaining = TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()) + 1;
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, remaining));
-    }
-
-    private Optional<TokenSet> updateInTransaction(Connection connection, TokenKey key,
-            UnaryOperator<Optional<TokenSet>> change) throws SQLException {
-        long deadline = System.nanoTime() + lockTimeout.toNanos();
-        int vanished = 0;
-        while (true) {
-            Locked locked;
-            try {
-                locked = lock(connection, key, deadline);
-            } catch (SQLException e) {
-                Jdbc.rollbackQuietly(connection, e);
-                // the database's own lock wait may be shorter than ours (H2 waits two seconds by default): wait again
-                if (Jdbc.isLockTimeout(e) && System.nanoTime() < deadline) {
-                    continue;
-                }
-                throw e;
-            }
-            if (!locked.rowExists()) {
-                if (++vanished > MAX_LOCK_ATTEMPTS) {
-                    throw ConduitException.builder(ErrorCode.INTERNAL_ERROR, "Could not lock the token of "
-                            + describe(key) + ": its row was removed " + MAX_LOCK_ATTEMPTS + " times while waiting")
-                            .system(key.systemName()).build();
-                }
-                insertLockRow(connection, key);
-                continue;
-            }
+        String owner = node + ":" + leaseSequence.incrementAndGet();
+        leasesHeld.add(owner);
+        try {
+            Optional<TokenSet> current = takeLease(key, owner);
             Optional<TokenSet> result;
             try {
-                result = Objects.requireNonNull(change.apply(locked.tokens()), "the change returned null, not empty");
-                write(connection, key, result);
-                connection.commit();
-            } catch (RuntimeException | Error | SQLException e) {
-                Jdbc.rollbackQuietly(connection, e);
+                // the token request happens here: no connection, no transaction, only the lease
+                result = Objects.requireNonNull(change.apply(current), "the change returned null, not empty");
+            } catch (RuntimeException | Error e) {
+                release(key, owner, e);
                 throw e;
             }
+            writeAndRelease(key, owner, result);
             return result;
+        } finally {
+            leasesHeld.remove(owner);
         }
     }
 
-    /** The outcome of {@code SELECT ... FOR UPDATE}: whether the key has a row (now locked), and its token. */
-    private record Locked(boolean rowExists, Optional<TokenSet> tokens) {
+    /** Takes the key's lease, waiting for another holder up to the lock timeout; returns the key's current token. */
+    private Optional<TokenSet> takeLease(TokenKey key, String owner) {
+        long deadline = System.nanoTime() + lockTimeout.toNanos();
+        int vanished = 0;
+        for (int pause = 0; ; pause++) {
+            try (Connection connection = dataSource.getConnection()) {
+                Instant now = clock.instant();
+                if (lease(connection, TAKE_LEASE, key, owner, now, now) == 1) {
+                    return select(connection, key);
+                }
+                Optional<String> holder = select(connection, key, LEASE_HOLDER);
+                if (holder.isEmpty()) {
+                    if (++vanished > MAX_LEASE_ATTEMPTS) {
+                        throw ConduitException.builder(ErrorCode.STORE_UNAVAILABLE, "Could not lease the token of "
+                                + describe(key) + ": its row was removed " + MAX_LEASE_ATTEMPTS + " times meanwhile")
+                                .system(key.systemName()).build();
+                    }
+                    insertEmptyRow(connection, key);
+                    continue;
+                }
+                if (isLeftBehindHere(holder.get())
+                        && lease(connection, TAKE_OWN_LEASE_BACK, key, owner, now, holder.get()) == 1) {
+                    return select(connection, key);
+                }
+            } catch (SQLException e) {
+                throw Jdbc.failure("lease the token of " + describe(key), e);
+            }
+            if (System.nanoTime() >= deadline) {
+                throw ConduitException.builder(ErrorCode.ENDPOINT_UNAVAILABLE, "Could not update the token of "
+                        + describe(key) + ": gave up after " + lockTimeout.toSeconds() + " s waiting for another"
+                        + " request for the same token to finish").system(key.systemName()).build();
+            }
+            pause(pause);
+        }
     }
 
-    private Locked lock(Connection connection, TokenKey key, long deadline) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(SELECT_FOR_UPDATE)) {
-            select.setQueryTimeout(secondsUntil(deadline));
-            bindKey(select, 1, key);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? new Locked(true, read(rs, key)) : new Locked(false, Optional.empty());
+    /** A lease of this node that no update of this node holds: its release failed (the database was away). */
+    private boolean isLeftBehindHere(String holder) {
+        return holder.startsWith(node + ":") && !leasesHeld.contains(holder);
+    }
+
+    private int lease(Connection connection, String sql, TokenKey key, String owner, Instant now, Object condition)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setString(1, owner);
+            Jdbc.setTimestamp(update, 2, now.plus(lease));
+            int next = bindKey(update, 3, key);
+            if (condition instanceof Instant instant) {
+                Jdbc.setTimestamp(update, next, instant);
+            } else {
+                update.setString(next, (String) condition);
             }
+            return update.executeUpdate();
         }
     }
 
     /**
-     * Commits an empty row for the key, so there is a row to lock. Another node inserting the same row at the same time
-     * makes one of the inserts fail on the primary key: that loser simply goes on to lock the winner's row.
+     * Inserts an empty row for the key, so there is a row to lease. Another node inserting the same row at the same
+     * time makes one of the inserts fail on the primary key: that loser simply goes on to lease the winner's row.
      */
-    private void insertLockRow(Connection connection, TokenKey key) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_LOCK_ROW)) {
+    private void insertEmptyRow(Connection connection, TokenKey key) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_EMPTY_ROW)) {
             int next = bindKey(insert, 1, key);
             Jdbc.setTimestamp(insert, next, clock.instant());
             insert.executeUpdate();
-            connection.commit();
         } catch (SQLException e) {
-            // PostgreSQL refuses every statement after an error until the transaction ends
-            Jdbc.rollbackQuietly(connection, e);
             if (!Jdbc.isUniqueViolation(e)) {
                 throw e;
             }
         }
     }
 
+    private void release(TokenKey key, String owner, Throwable failure) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement release = connection.prepareStatement(RELEASE)) {
+            int next = bindKey(release, 1, key);
+            release.setString(next, owner);
+            release.executeUpdate();
+        } catch (SQLException e) {
+            // the lease expires by itself, and this node takes it back at once
+            failure.addSuppressed(e);
+            LOG.log(Level.FINE, "could not release the lease of " + describe(key), e);
+        }
+    }
+
     /**
-     * Stores the change's result in the locked row. Empty clears the row back to a lock row rather than deleting it:
-     * callers waiting for this lock then find the row, instead of starting over and racing to insert a new one.
+     * Stores the change's result and releases the lease in one statement, only while this update still owns it. Empty
+     * clears the row rather than deleting it: callers waiting for the key then find the row, instead of racing to
+     * insert a new one.
      */
-    private void write(Connection connection, TokenKey key, Optional<TokenSet> result) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
+    private void writeAndRelease(TokenKey key, String owner, Optional<TokenSet> result) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement(WRITE_AND_RELEASE)) {
             if (result.isPresent()) {
                 TokenSet tokens = result.get();
                 update.setString(1, secrets.seal(tokens.accessToken(), context(key, "access_token")));
@@ -274,8 +322,43 @@ public final class JdbcTokenStore implements TokenStore {
                 }
             }
             Jdbc.setTimestamp(update, 7, clock.instant());
-            bindKey(update, 8, key);
-            update.executeUpdate();
+            int next = bindKey(update, 8, key);
+            update.setString(next, owner);
+            if (update.executeUpdate() == 0) {
+                LOG.log(Level.FINE, () -> "the token of " + describe(key) + " was removed, or its lease expired,"
+                        + " while it was being renewed: the renewed token is not stored");
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("store the token of " + describe(key), e);
+        }
+    }
+
+    private Optional<TokenSet> select(Connection connection, TokenKey key) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(SELECT)) {
+            bindKey(select, 1, key);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? read(rs, key) : Optional.empty();
+            }
+        }
+    }
+
+    /** The lease holder of the key's row: empty when there is no row, "" when the row is not leased. */
+    private static Optional<String> select(Connection connection, TokenKey key, String sql) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            bindKey(select, 1, key);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(Objects.requireNonNullElse(rs.getString(1), "")) : Optional.empty();
+            }
+        }
+    }
+
+    private static void pause(int count) {
+        long millis = Math.min(LAST_POLL_MILLIS, FIRST_POLL_MILLIS << Math.min(count, 5));
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConduitException(ErrorCode.ENDPOINT_UNAVAILABLE, "interrupted while waiting for a token");
         }
     }
 

@@ -3,10 +3,11 @@ package dev.conduit.web.system;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.administration.TokenTest;
-import dev.conduit.core.discovery.MetadataDiscovery;
+import dev.conduit.core.audit.AuditAction;
 import dev.conduit.web.Roles;
+import dev.conduit.web.audit.Audited;
 import dev.conduit.web.authorization.AuthorizationLinks;
-import dev.conduit.web.config.PublicUrl;
+import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.json.RequestBodies;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +31,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -49,7 +51,6 @@ public class ConnectedSystemsResource {
     private AuthorizationLinks links;
     private PublicUrl publicUrl;
     private RequestBodies bodies;
-    private MetadataDiscovery discovery;
 
     /** For CDI's client proxy. */
     protected ConnectedSystemsResource() {
@@ -57,8 +58,7 @@ public class ConnectedSystemsResource {
 
     @Inject
     public ConnectedSystemsResource(SystemAdministration admin, AuthorizationLinks links, PublicUrl publicUrl,
-            RequestBodies bodies, MetadataDiscovery discovery) {
-        this.discovery = discovery;
+            RequestBodies bodies) {
         this.admin = admin;
         this.views = new SystemViews(admin);
         this.links = links;
@@ -88,6 +88,7 @@ public class ConnectedSystemsResource {
         return SystemSchema.document(admin.grantTypes());
     }
 
+    @Audited(AuditAction.CREATE)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Registers a connected system",
@@ -97,9 +98,8 @@ public class ConnectedSystemsResource {
                     + "issuerParameterSupported come from the issuer's metadata; a metadata issuer that differs "
                     + "from the one given is refused with ISSUER_MISMATCH.")
     public Response create(InputStream body, @Context UriInfo uri) {
-        ConnectedSystem system = SystemJson.read(bodies.readObject(body), null, Optional.empty(),
-                discovery::discover);
-        SystemAdministration.Saved saved = admin.create(system);
+        SystemAdministration.Saved saved = admin.create(SystemJson.draft(bodies.readObject(body), null,
+                Optional.empty()));
         return Response.created(uri.getAbsolutePathBuilder().path(saved.system().name()).build())
                 .entity(views.view(saved, publicUrl.redirectUri(uri.getRequestUri()))).build();
     }
@@ -111,20 +111,28 @@ public class ConnectedSystemsResource {
         return views.view(admin.get(name), publicUrl.redirectUri(uri.getRequestUri())).build();
     }
 
+    @Audited(AuditAction.UPDATE)
     @PUT
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replaces a connected system's configuration",
             description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one. Changing "
-                    + "endpoints, client, secret or scope discards the system's tokens.")
+                    + "endpoints, client, secret or scope discards the system's tokens. The answer lists the names "
+                    + "of the fields that changed (changed).")
     public JsonObject update(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
-        admin.requireWritable(name);
-        ConnectedSystem stored = admin.get(name);
-        ConnectedSystem system = SystemJson.read(bodies.readObject(body), name, Optional.of(stored),
-                discovery::discover);
-        return views.view(admin.update(system), publicUrl.redirectUri(uri.getRequestUri()));
+        // the system as stored before the edit, to name the fields the edit changed
+        AtomicReference<ConnectedSystem> before = new AtomicReference<>();
+        SystemAdministration.Saved saved = admin.update(name, stored -> {
+            before.set(stored);
+            return SystemJson.draft(bodies.readObject(body), name, Optional.of(stored));
+        });
+        JsonArrayBuilder changed = Json.createArrayBuilder();
+        ChangedFields.between(before.get(), saved.system()).forEach(changed::add);
+        return Json.createObjectBuilder(views.view(saved, publicUrl.redirectUri(uri.getRequestUri())))
+                .add("changed", changed).build();
     }
 
+    @Audited(AuditAction.DELETE)
     @DELETE
     @Path("{name}")
     @Operation(summary = "Removes a connected system and its tokens")
@@ -133,6 +141,7 @@ public class ConnectedSystemsResource {
         return Response.noContent().build();
     }
 
+    @Audited(AuditAction.TEST)
     @POST
     @Path("{name}/test")
     @Operation(summary = "Tests a connected system",
@@ -155,6 +164,7 @@ public class ConnectedSystemsResource {
                 .build();
     }
 
+    @Audited(AuditAction.ENABLE)
     @POST
     @Path("{name}/enable")
     @Operation(summary = "Puts a disabled connected system back to OK")

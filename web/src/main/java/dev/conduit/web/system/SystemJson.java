@@ -8,7 +8,8 @@ import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.RetryPolicy;
 import dev.conduit.api.system.Variable;
-import dev.conduit.core.discovery.AuthorizationServerMetadata;
+import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.core.administration.SystemDraft;
 import dev.conduit.web.json.JsonFields;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -19,12 +20,10 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * A connected system's configuration as JSON, both ways. Secrets are write-only: {@link #read} takes
@@ -65,8 +64,9 @@ public final class SystemJson {
     }
 
     /**
-     * Builds a system from its JSON. Where the JSON leaves a secret out, the {@code stored} system's secret is kept
-     * (write-only secrets survive an edit that does not repeat them).
+     * Builds a system from its JSON, refusing {@code discover} (imports give the endpoints). Where the JSON leaves a
+     * secret out, the {@code stored} system's secret is kept (write-only secrets survive an edit that does not repeat
+     * them).
      *
      * @param json   the request object
      * @param name   the name from the URL, or {@code null} to take it from the JSON
@@ -74,59 +74,36 @@ public final class SystemJson {
      * @throws ConduitException {@code INVALID_REQUEST} or {@code INVALID_CONFIGURATION} naming the field
      */
     public static ConnectedSystem read(JsonObject json, String name, Optional<ConnectedSystem> stored) {
-        return read(json, name, stored, null);
+        SystemDraft draft = draft(json, name, stored);
+        if (draft.discoverFrom().isPresent()) {
+            throw ConduitException.builder(ErrorCode.INVALID_REQUEST,
+                    "discover: is not offered here; give the endpoints").field("discover").build();
+        }
+        return draft.builder().build();
     }
 
     /**
-     * Builds a system from its JSON, discovering what it leaves out from its issuer: with {@code "discover": true}, or
-     * when it names an {@code issuer} but no {@code tokenEndpoint}, the endpoints it leaves empty, the RFC 9207 switch
-     * and (when {@code clientAuthMethod} is not given) a client authentication method the server supports come from
-     * the issuer's metadata (RFC 8414, else OpenID Connect Discovery).
+     * Reads a system from its JSON without calling anything: with {@code "discover": true}, or when it names an
+     * {@code issuer} but no {@code tokenEndpoint}, the draft asks {@link SystemAdministration#complete} to fill the
+     * endpoints it leaves empty from the issuer's metadata.
      *
-     * @param discovery reads an issuer's metadata, or {@code null} where discovery is not offered (imports)
-     * @throws ConduitException {@code ISSUER_MISMATCH} (field {@code issuer}) when the metadata names another issuer,
-     *                          {@code DISCOVERY_FAILED}, or the invalid field; nothing is saved
-     * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-3.3">RFC 8414 section 3.3</a>
+     * @throws ConduitException {@code INVALID_CONFIGURATION} ({@code issuer}) when discovery is asked without an
+     *                          issuer, or the invalid field
      */
-    public static ConnectedSystem read(JsonObject json, String name, Optional<ConnectedSystem> stored,
-            Function<String, AuthorizationServerMetadata> discovery) {
+    public static SystemDraft draft(JsonObject json, String name, Optional<ConnectedSystem> stored) {
         JsonFields in = JsonFields.of(json).allowOnly(ALL);
         ConnectedSystem.Builder b = builder(in, name, stored);
         String issuer = in.string("issuer");
         boolean discover = Boolean.TRUE.equals(in.bool("discover"))
                 || issuer != null && !issuer.isBlank() && in.string("tokenEndpoint") == null;
         if (!discover) {
-            return b.build();
+            return SystemDraft.of(b);
         }
         if (issuer == null || issuer.isBlank()) {
             throw ConduitException.invalidField("issuer", "is required to discover the endpoints (discover: true)");
         }
-        if (discovery == null) {
-            throw ConduitException.builder(ErrorCode.INVALID_REQUEST,
-                    "discover: is not offered here; give the endpoints").field("discover").build();
-        }
-        AuthorizationServerMetadata metadata = discovery.apply(issuer.strip());
-        metadata.applyTo(b);
-        if (in.string("clientAuthMethod") == null) {
-            b.clientAuthMethod(supportedAuthMethod(metadata, in.has("clientAssertionKey")
-                    || stored.flatMap(ConnectedSystem::clientAssertionKey).isPresent()));
-        }
-        ConnectedSystem system = b.build();
-        metadata.check(system);
-        return system;
-    }
-
-    /** The method to use when none was given: private_key_jwt with a key, else basic, else post, as supported. */
-    private static ClientAuthMethod supportedAuthMethod(AuthorizationServerMetadata metadata, boolean hasKey) {
-        List<String> supported = metadata.tokenEndpointAuthMethods();
-        if (hasKey && supported.contains(ClientAuthMethod.PRIVATE_KEY_JWT.wireName())) {
-            return ClientAuthMethod.PRIVATE_KEY_JWT;
-        }
-        if (!supported.contains(ClientAuthMethod.CLIENT_SECRET_BASIC.wireName())
-                && supported.contains(ClientAuthMethod.CLIENT_SECRET_POST.wireName())) {
-            return ClientAuthMethod.CLIENT_SECRET_POST;
-        }
-        return ClientAuthMethod.CLIENT_SECRET_BASIC;
+        return new SystemDraft(b, Optional.of(issuer.strip()), in.string("clientAuthMethod") != null,
+                in.has("clientAssertionKey") || stored.flatMap(ConnectedSystem::clientAssertionKey).isPresent());
     }
 
     private static ConnectedSystem.Builder builder(JsonFields in, String name, Optional<ConnectedSystem> stored) {

@@ -31,7 +31,11 @@ public final class SystemViews {
         boolean declared = admin.isDeclaredInConfiguration(system.name());
         json.add("source", declared ? "configuration" : "database");
         json.add("readOnly", declared);
-        SystemStatus status = admin.status(system.name());
+        return addStatus(json, admin.status(system.name()));
+    }
+
+    /** The status fields of a system's view: state, since when, and when disabled the code, reason and hint. */
+    public static JsonObjectBuilder addStatus(JsonObjectBuilder json, SystemStatus status) {
         json.add("status", status.state().name());
         json.add("statusSince", status.since().toString());
         if (status.isOk()) {
@@ -53,7 +57,9 @@ public final class SystemViews {
     public static JsonObject tokenTest(TokenTest test) {
         JsonObjectBuilder json = Json.createObjectBuilder().add("ok", test.ok());
         if (test.ok()) {
-            json.add("expiresAt", test.expiresAt().toString()).add("scope", test.scope());
+            // a scope neither requested nor granted reads as null, never as ""
+            json.add("expiresAt", test.expiresAt().toString())
+                    .add("scope", test.scope() == null ? JsonValue.NULL : Json.createValue(test.scope()));
             return json.build();
         }
         json.add("code", test.code().name()).add("message", test.message()).add("hint", test.hint());

@@ -1,6 +1,8 @@
 package dev.conduit.web.transfer;
 
 import dev.conduit.api.ErrorCode;
+import dev.conduit.core.audit.AuditAction;
+import dev.conduit.web.audit.Audited;
 import dev.conduit.web.Roles;
 import dev.conduit.web.json.RequestBodies;
 import dev.conduit.web.problem.Problem;
@@ -69,6 +71,7 @@ public class TransferResource {
         return Response.ok(export, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
+    @Audited(AuditAction.IMPORT)
     @POST
     @Path("import")
     @Consumes(MediaType.APPLICATION_JSON)

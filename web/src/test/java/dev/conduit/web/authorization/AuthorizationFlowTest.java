@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
+import dev.conduit.core.audit.AuditAction;
+import dev.conduit.core.audit.AuditEvent;
+import dev.conduit.core.audit.AuditOutcome;
 import dev.conduit.api.OAuthError;
 import dev.conduit.core.testing.ScriptedResponse;
 import dev.conduit.web.Roles;
@@ -32,6 +35,8 @@ class AuthorizationFlowTest {
     void setUp() {
         callback.authorizations = conduit.authorizations;
         callback.publicUrl = conduit.publicUrl;
+        callback.audit = conduit.audit;
+        callback.clock = conduit.clock;
         conduit.systemsResource.create(body(conduit.authorizationCodeJson("calendar")), uri("connected-systems"));
     }
 
@@ -92,6 +97,12 @@ class AuthorizationFlowTest {
         JsonObject status = conduit.authorizationResource.status("calendar", login("alice", Roles.USER));
         assertThat(status.getString("status")).isEqualTo("AUTHORIZED");
         assertThat(status.toString()).doesNotContain("user-token-a1").doesNotContain("refresh-a1");
+        AuditEvent recorded = conduit.audit.all().get(0);
+        assertThat(recorded.action()).isEqualTo(AuditAction.AUTHORIZE);
+        assertThat(recorded.actor()).isEqualTo("alice");
+        assertThat(recorded.system()).isEqualTo("calendar");
+        assertThat(recorded.outcome()).isEqualTo(AuditOutcome.SUCCESS);
+        assertThat(recorded.toString()).doesNotContain("user-token-a1").doesNotContain("code-123");
     }
 
     @Test
@@ -106,8 +117,15 @@ class AuthorizationFlowTest {
                 .contains("each user opens a link of their own");
         assertThat(page.headers).containsEntry("Cache-Control", "no-store");
         assertThat(conduit.server.requestCount()).isZero();
-        assertThat(conduit.authorizationResource.status("calendar", login("bob", Roles.USER)).getString("status"))
-                .isEqualTo("AUTHORIZATION_REQUIRED");
+        JsonObject bobs = conduit.authorizationResource.status("calendar", login("bob", Roles.USER));
+        assertThat(bobs.getString("status")).isEqualTo("AUTHORIZATION_REQUIRED");
+        assertThat(bobs.isNull("scope")).as("no scope granted reads as null, not \"\"").isTrue();
+        assertThat(conduit.audit.all()).singleElement().satisfies(recorded -> {
+            assertThat(recorded.action()).isEqualTo(AuditAction.AUTHORIZE);
+            assertThat(recorded.actor()).isEqualTo("bob");
+            assertThat(recorded.outcome()).isEqualTo(AuditOutcome.FAILURE);
+            assertThat(recorded.details()).containsEntry("code", ErrorCode.STATE_USER_MISMATCH.name());
+        });
     }
 
     @Test

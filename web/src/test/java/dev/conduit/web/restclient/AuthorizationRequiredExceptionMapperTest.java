@@ -3,7 +3,6 @@ package dev.conduit.web.restclient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.web.TestConduit;
-import dev.conduit.web.problem.AuthorizationRequiredExceptionMapper;
 import dev.conduit.web.problem.Problem;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.Response;

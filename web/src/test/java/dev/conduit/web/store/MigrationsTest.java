@@ -20,9 +20,9 @@ class MigrationsTest {
 
         String again = Migrations.migrate(h2);
 
-        assertThat(again).isEqualTo("1");
+        assertThat(again).isEqualTo("3");
         assertThat(Sql.queryString(h2, "SELECT COUNT(*) FROM " + HISTORY + " WHERE \"type\" = 'SQL'"))
-                .isEqualTo("1");
+                .isEqualTo("3");
         assertThat(Sql.queryString(h2, "SELECT COUNT(*) FROM conduit_token")).isEqualTo("0");
     }
 

@@ -10,6 +10,7 @@ import dev.conduit.api.grant.PendingAuthorization;
 import dev.conduit.api.grant.State;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.crypto.SecretCipher;
+import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
 import dev.conduit.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,11 @@ abstract class PendingAuthorizationStoreContract {
     ExecutorService threads;
 
     abstract DataSource database();
+
+    /** How many links one user opens in the flood test: 10,000 wherever a statement is cheap enough. */
+    int floodLinks() {
+        return 10_000;
+    }
 
     @BeforeEach
     void setUp() {
@@ -134,6 +140,51 @@ abstract class PendingAuthorizationStoreContract {
         }
 
         assertThat(winners).isEqualTo(1);
+    }
+
+    @Test
+    void saveWhenOneUserOpensThousandsOfLinksThenAtMostTheCapRemainAndNoneAfterExpiry() {
+        int links = floodLinks();
+        for (int i = 0; i < links; i++) {
+            store.save(pending("flood-" + i + "-0123456789abcdef", clock.instant().plus(Duration.ofMinutes(10))));
+            clock.advance(Duration.ofMillis(1));
+        }
+
+        assertThat(count("alice@example.com")).isEqualTo(InMemoryPendingAuthorizationStore.DEFAULT_MAX_PER_USER);
+        assertThat(store.find("flood-" + (links - 1) + "-0123456789abcdef")).as("the newest link still works")
+                .isPresent();
+
+        // the next link anyone opens after the expiry and its grace removes them
+        clock.advance(Duration.ofMinutes(10).plus(InMemoryPendingAuthorizationStore.DEFAULT_GRACE).plusSeconds(1));
+        assertThat(count("alice@example.com")).isEqualTo(InMemoryPendingAuthorizationStore.DEFAULT_MAX_PER_USER);
+        store.save(new PendingAuthorization(new State("someone-else-0123456789abcdef"), "crm", Subject.user("bob"),
+                new CodeVerifier(VERIFIER), "https://conduit.example.com/oauth/callback", null,
+                clock.instant().plusSeconds(600)));
+
+        assertThat(count("alice@example.com")).isZero();
+        assertThat(count("bob")).isEqualTo(1);
+    }
+
+    @Test
+    void saveWhenAnotherUserIsAtTheCapThenThisUsersLinksAreKept() {
+        JdbcPendingAuthorizationStore capped = new JdbcPendingAuthorizationStore(dataSource, cipher, clock, 2,
+                Duration.ofHours(1));
+        for (int i = 0; i < 3; i++) {
+            capped.save(pending("alice-" + i + "-0123456789abcdef", clock.instant().plusSeconds(600 + i)));
+        }
+        capped.save(new PendingAuthorization(new State("bob-state-0123456789abcdef"), "crm", Subject.user("bob"),
+                new CodeVerifier(VERIFIER), "https://conduit.example.com/oauth/callback", null,
+                clock.instant().plusSeconds(600)));
+
+        assertThat(count("alice@example.com")).isEqualTo(2);
+        assertThat(capped.find("alice-0-0123456789abcdef")).as("the oldest link is forgotten").isEmpty();
+        assertThat(capped.find("alice-2-0123456789abcdef")).isPresent();
+        assertThat(count("bob")).isEqualTo(1);
+    }
+
+    private int count(String user) {
+        return Integer.parseInt(Sql.queryString(dataSource,
+                "SELECT COUNT(*) FROM conduit_pending_authorization WHERE user_id = ?", user));
     }
 
     @Test

@@ -387,6 +387,85 @@ abstract class TokenStoreContract {
     }
 
     @Test
+    void updateWhileTheChangeRunsThenNoDatabaseConnectionIsHeld() {
+        ObservedDataSource open = new ObservedDataSource(dataSource);
+        JdbcTokenStore counted = new JdbcTokenStore(open, cipher, clock);
+        counted.save(ALICE, tokens());
+        List<Integer> openDuringChange = new ArrayList<>();
+
+        counted.update(ALICE, current -> {
+            openDuringChange.add(open.openConnections());
+            return Optional.of(tokens("access-2", null, clock.instant()));
+        });
+
+        assertThat(openDuringChange).containsExactly(0);
+        assertThat(open.openConnections()).isZero();
+        assertThat(store.load(ALICE).orElseThrow().accessToken().reveal()).isEqualTo("access-2");
+    }
+
+    @Test
+    void updateWhenAnotherNodeCrashedHoldingTheLeaseThenTheKeyIsFreeOnceTheLeaseExpires() {
+        store.save(ALICE, tokens());
+        Sql.update(dataSource, "UPDATE conduit_token SET lease_owner = 'crashed-node:1', lease_until = ?"
+                + " WHERE user_id = 'alice'", Jdbc.timestamp(clock.instant().plus(JdbcTokenStore.DEFAULT_LEASE)));
+        JdbcTokenStore impatient = new JdbcTokenStore(dataSource, cipher, clock, Duration.ofMillis(300));
+        AtomicInteger ran = new AtomicInteger();
+
+        assertThatThrownBy(() -> impatient.update(ALICE, current -> {
+            ran.incrementAndGet();
+            return current;
+        })).isInstanceOfSatisfying(ConduitException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.ENDPOINT_UNAVAILABLE));
+        assertThat(ran.get()).isZero();
+
+        clock.advance(JdbcTokenStore.DEFAULT_LEASE.plusSeconds(1));
+        impatient.update(ALICE, current -> {
+            ran.incrementAndGet();
+            return Optional.of(tokens("after-the-crash", null, clock.instant()));
+        });
+
+        assertThat(ran.get()).isEqualTo(1);
+        assertThat(store.load(ALICE).orElseThrow().accessToken().reveal()).isEqualTo("after-the-crash");
+        assertThat(Sql.queryString(dataSource, "SELECT lease_owner FROM conduit_token WHERE user_id = 'alice'"))
+                .isNull();
+    }
+
+    @Test
+    void updateWhenTheDatabaseWentAwayBeforeTheReleaseThenThisNodeTakesItsLeaseBackAtOnce() {
+        ObservedDataSource database = new ObservedDataSource(dataSource);
+        JdbcTokenStore node = new JdbcTokenStore(database, cipher, clock, Duration.ofMillis(300));
+        node.save(ALICE, tokens());
+
+        assertThatThrownBy(() -> node.update(ALICE, current -> {
+            database.setAvailable(false);
+            throw new IllegalStateException("token endpoint down");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(Sql.queryString(dataSource, "SELECT lease_owner FROM conduit_token WHERE user_id = 'alice'"))
+                .as("the lease the failed release left behind").isNotNull();
+        assertThatThrownBy(() -> node.load(ALICE)).isInstanceOfSatisfying(ConduitException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
+        assertThatThrownBy(() -> node.update(ALICE, current -> current)).isInstanceOfSatisfying(
+                ConduitException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
+        database.setAvailable(true);
+
+        node.update(ALICE, current -> Optional.of(tokens("after-the-outage", null, clock.instant())));
+
+        assertThat(store.load(ALICE).orElseThrow().accessToken().reveal()).isEqualTo("after-the-outage");
+    }
+
+    @Test
+    void updateWhenTheKeyIsRemovedWhileTheChangeRunsThenTheResultIsNotStored() {
+        store.save(APP, tokens());
+
+        store.update(APP, current -> {
+            store.removeAll("crm");
+            return Optional.of(tokens("renewed-meanwhile", null, clock.instant()));
+        });
+
+        assertThat(store.load(APP)).isEmpty();
+    }
+
+    @Test
     void updateWhenThreadsAlternatelyCreateAndDeleteThenEveryChangeSeesThePreviousOne() throws Exception {
         int updates = 24;
         AtomicInteger created = new AtomicInteger();

@@ -56,6 +56,19 @@ class ConnectedSystemsResourceTest {
     }
 
     @Test
+    void createWhenNoScopeRequestedNorGrantedThenTokenTestScopeIsNullNotEmpty() {
+        conduit.server.enqueue(ScriptedResponse.okToken("access-token-5e1b", 3600));
+        String withoutScope = conduit.clientCredentialsJson("crm").replace("\"scope\": \"read write\",", "");
+        assertThat(withoutScope).doesNotContain("scope");
+
+        JsonObject test = create(withoutScope).getJsonObject("tokenTest");
+
+        assertThat(test.getBoolean("ok")).isTrue();
+        assertThat(test.isNull("scope")).isTrue();
+        assertThat(conduit.server.requestCount("/token")).isEqualTo(1);
+    }
+
+    @Test
     void createWhenProviderRefusesClientThenSavedWithFailedTokenTestAndReason() {
         conduit.server.enqueue(ScriptedResponse.oauthError(401, "invalid_client", "Client authentication failed"));
 

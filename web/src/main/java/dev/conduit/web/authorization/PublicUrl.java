@@ -1,4 +1,4 @@
-package dev.conduit.web.config;
+package dev.conduit.web.authorization;
 
 import java.net.URI;
 import java.util.Optional;

@@ -1,6 +1,7 @@
-package dev.conduit.web.problem;
+package dev.conduit.web.restclient;
 
-import dev.conduit.web.restclient.AuthorizationRequiredException;
+import dev.conduit.web.problem.Problem;
+import dev.conduit.web.problem.ProblemResponses;
 import jakarta.json.Json;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

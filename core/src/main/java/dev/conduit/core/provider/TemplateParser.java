@@ -1,0 +1,464 @@
+package dev.conduit.core.provider;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.system.ClientAuthMethod;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads one provider template file strictly, as {@code provider-template.schema.json} describes the format: an unknown
+ * member, a wrong type, a reference to an undeclared variable or a URL that would not be one is refused with the path
+ * of the member at fault ({@code variables[1].pattern}), so the author can find it.
+ */
+final class TemplateParser {
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,49}");
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern GRANT_TYPE = Pattern.compile("[A-Za-z0-9_:.\\-]{1,200}");
+    private static final Pattern KEY_PATH = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+    private static final Set<String> TOP = Set.of("$schema", "id", "version", "displayName", "documentationUrl",
+            "source", "grantTypes", "variables", "endpoints", "scope", "clientAuthMethod", "quirks", "notes");
+    private static final Set<String> VARIABLE = Set.of("name", "label", "description", "required", "default",
+            "pattern", "secret", "example");
+    private static final Set<String> ENDPOINTS = Set.of("authorization", "token", "revocation", "issuer",
+            "integrationBaseUrl", "discover");
+    private static final Set<String> SCOPE = Set.of("default", "separator", "byGrantType");
+    private static final Set<String> QUIRKS = Set.of("tokenResponseKey", "bodyFormat", "bearerTokenTypes",
+            "extraQueryParameters", "extraFormParameters", "extraHeaders", "extraAuthorizationParameters",
+            "defaultTokenLifetimeSeconds");
+    /** Where a secret variable may go: the token request's body and headers, never a URL a log or browser keeps. */
+    private static final Set<String> SECRET_ALLOWED = Set.of("extraFormParameters", "extraHeaders");
+
+    private TemplateParser() {
+    }
+
+    /** A template file's fault: the member's path and what is wrong. */
+    static final class InvalidTemplate extends RuntimeException {
+        private final String field;
+
+        InvalidTemplate(String field, String message) {
+            super(message, null, false, false);
+            this.field = field;
+        }
+
+        String field() {
+            return field;
+        }
+    }
+
+    /**
+     * Parses one template document.
+     *
+     * @param origin where it came from, kept on the template
+     * @throws InvalidTemplate naming the member at fault
+     */
+    static ProviderTemplate parse(byte[] document, String origin) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(document);
+        } catch (JsonProcessingException e) {
+            // Jackson's message locates the error (line, column) and quotes only the template's own text
+            throw new InvalidTemplate("(document)", "is not valid JSON at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidTemplate("(document)", "could not be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidTemplate("(document)", "must be a JSON object");
+        }
+        Node top = new Node(root, "");
+        top.allowOnly(TOP);
+        String id = top.requiredText("id");
+        if (!ID.matcher(id).matches()) {
+            throw top.invalid("id", "must be lower-case letters, digits and '-', 1 to 50 characters, e.g. keycloak");
+        }
+        int version = (int) top.requiredInteger("version", 1, 1_000_000);
+        String displayName = top.requiredText("displayName");
+        if (displayName.length() > 100) {
+            throw top.invalid("displayName", "must be at most 100 characters");
+        }
+        String documentationUrl = https(top, "documentationUrl", top.requiredText("documentationUrl"));
+        String source = https(top, "source", top.requiredText("source"));
+        List<String> grantTypes = top.texts("grantTypes", true);
+        for (String grantType : grantTypes) {
+            if (!GRANT_TYPE.matcher(grantType).matches()) {
+                throw top.invalid("grantTypes", "'" + grantType + "' is not a grant type name");
+            }
+        }
+        if (new LinkedHashSet<>(grantTypes).size() != grantTypes.size()) {
+            throw top.invalid("grantTypes", "lists a grant type twice");
+        }
+        List<TemplateVariable> variables = variables(top);
+        Map<String, TemplateVariable> byName = new LinkedHashMap<>();
+        variables.forEach(v -> byName.put(v.name(), v));
+
+        ProviderTemplate.Endpoints endpoints = endpoints(top.requiredObject("endpoints"), byName);
+        ProviderTemplate.ScopeDefaults scope = scope(top.object("scope"), grantTypes);
+        // left out: client_secret_basic, or with discovery a method the server's metadata lists
+        String authMethod = top.text("clientAuthMethod");
+        if (authMethod != null) {
+            try {
+                authMethod = ClientAuthMethod.fromWireName(authMethod).wireName();
+            } catch (ConduitException e) {
+                throw top.invalid("clientAuthMethod", "'" + authMethod
+                        + "' is not client_secret_basic, client_secret_post or private_key_jwt");
+            }
+        }
+        ProviderTemplate.Quirks quirks = quirks(top.object("quirks"), byName);
+        List<String> notes = top.has("notes") ? top.texts("notes", false) : List.of();
+        return new ProviderTemplate(id, version, displayName, documentationUrl, source, grantTypes, variables,
+                endpoints, scope, authMethod, quirks, notes, origin);
+    }
+
+    private static List<TemplateVariable> variables(Node top) {
+        List<TemplateVariable> variables = new ArrayList<>();
+        List<Node> items = top.objects("variables");
+        Set<String> names = new LinkedHashSet<>();
+        for (Node v : items) {
+            v.allowOnly(VARIABLE);
+            String name = v.requiredText("name");
+            if (!VARIABLE_NAME.matcher(name).matches()) {
+                throw v.invalid("name", "must be a letter, then letters, digits, '_', '-' or '.'");
+            }
+            if (!names.add(name)) {
+                throw v.invalid("name", "'" + name + "' is declared twice");
+            }
+            boolean secret = v.bool("secret", false);
+            Pattern pattern = TemplateVariable.DEFAULT_PATTERN;
+            String patternText = v.text("pattern");
+            if (patternText != null) {
+                try {
+                    pattern = Pattern.compile(patternText);
+                } catch (PatternSyntaxException e) {
+                    throw v.invalid("pattern", "is not a regular expression: " + e.getDescription());
+                }
+            }
+            String example = v.text("example");
+            if (example == null && !secret) {
+                throw v.invalid("example", "is required: a value that matches the pattern, shown as a placeholder");
+            }
+            if (example != null && !pattern.matcher(example).matches()) {
+                throw v.invalid("example", "'" + example + "' does not match the pattern " + pattern.pattern());
+            }
+            String defaultValue = v.text("default");
+            if (defaultValue != null && !pattern.matcher(defaultValue).matches()) {
+                throw v.invalid("default", "'" + (secret ? "******" : defaultValue) + "' does not match the pattern "
+                        + pattern.pattern());
+            }
+            if (secret && defaultValue != null) {
+                throw v.invalid("default", "a secret variable has no default: the template file is not secret");
+            }
+            variables.add(new TemplateVariable(name, v.requiredText("label"), v.text("description"),
+                    v.bool("required", true), defaultValue, pattern, secret, example == null ? "" : example));
+        }
+        return variables;
+    }
+
+    private static ProviderTemplate.Endpoints endpoints(Node e, Map<String, TemplateVariable> variables) {
+        e.allowOnly(ENDPOINTS);
+        Map<String, String> urls = new LinkedHashMap<>();
+        for (String name : List.of("authorization", "token", "revocation", "issuer", "integrationBaseUrl")) {
+            String template = e.text(name);
+            if (template != null) {
+                // the token endpoint and the issuer must always render; another endpoint that refers to an optional
+                // variable is left out when that variable is
+                checkReferences(e, name, template, variables, false, name.equals("token") || name.equals("issuer"));
+                String sample = sample(template, variables);
+                URI uri;
+                try {
+                    uri = new URI(sample);
+                } catch (URISyntaxException ex) {
+                    throw e.invalid(name, "is not a URL once its variables are filled in: " + ex.getReason());
+                }
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+                    throw e.invalid(name, "must be an absolute https URL once its variables are filled in, was "
+                            + sample);
+                }
+                urls.put(name, template);
+            }
+        }
+        boolean discover = e.bool("discover", false);
+        if (discover && urls.get("issuer") == null) {
+            throw e.invalid("issuer", "is required when discover is true");
+        }
+        if (!discover && urls.get("token") == null) {
+            throw e.invalid("token", "is required (or give the issuer and \"discover\": true)");
+        }
+        return new ProviderTemplate.Endpoints(urls.get("authorization"), urls.get("token"), urls.get("revocation"),
+                urls.get("issuer"), urls.get("integrationBaseUrl"), discover);
+    }
+
+    private static ProviderTemplate.ScopeDefaults scope(Node s, List<String> grantTypes) {
+        if (s == null) {
+            return new ProviderTemplate.ScopeDefaults(List.of(), " ", Map.of());
+        }
+        s.allowOnly(SCOPE);
+        List<String> tokens = s.has("default") ? s.texts("default", false) : List.of();
+        JsonNode separatorNode = s.json.get("separator");
+        String separator = separatorNode == null || separatorNode.isNull() ? " " : separatorNode.asText("");
+        if (separatorNode != null && !separatorNode.isTextual() || !separator.equals(" ") && !separator.equals(",")) {
+            throw s.invalid("separator", "must be \" \" (RFC 6749) or \",\"");
+        }
+        Map<String, List<String>> byGrantType = new LinkedHashMap<>();
+        Node by = s.object("byGrantType");
+        if (by != null) {
+            for (String grant : by.names()) {
+                if (!grantTypes.contains(grant)) {
+                    throw by.invalid(grant, "is not one of the template's grantTypes " + grantTypes);
+                }
+                byGrantType.put(grant, by.texts(grant, false));
+            }
+        }
+        for (String token : tokens) {
+            if (token.isEmpty() || token.contains(" ") || token.contains(separator)) {
+                throw s.invalid("default", "'" + token + "' is not one scope token");
+            }
+        }
+        return new ProviderTemplate.ScopeDefaults(tokens, separator, byGrantType);
+    }
+
+    private static ProviderTemplate.Quirks quirks(Node q, Map<String, TemplateVariable> variables) {
+        if (q == null) {
+            return new ProviderTemplate.Quirks(null, null, List.of(), Map.of(), Map.of(), Map.of(), Map.of(), null);
+        }
+        q.allowOnly(QUIRKS);
+        String keyPath = q.text("tokenResponseKey");
+        if (keyPath != null && !KEY_PATH.matcher(keyPath).matches()) {
+            throw q.invalid("tokenResponseKey", "must be a key or a dotted path such as authed_user.access_token");
+        }
+        String bodyFormat = q.text("bodyFormat");
+        if (bodyFormat != null && !bodyFormat.equals("FORM") && !bodyFormat.equals("JSON")) {
+            throw q.invalid("bodyFormat", "must be FORM or JSON");
+        }
+        List<String> types = q.has("bearerTokenTypes") ? q.texts("bearerTokenTypes", false) : List.of();
+        Long lifetime = q.has("defaultTokenLifetimeSeconds")
+                ? q.requiredInteger("defaultTokenLifetimeSeconds", 1, 365L * 24 * 3600) : null;
+        Map<String, Map<String, String>> maps = new LinkedHashMap<>();
+        for (String field : List.of("extraQueryParameters", "extraFormParameters", "extraHeaders",
+                "extraAuthorizationParameters")) {
+            Map<String, String> map = q.textMap(field);
+            map.forEach((name, template) -> checkReferences(q, field + "." + name, template, variables,
+                    SECRET_ALLOWED.contains(field), false));
+            maps.put(field, map);
+        }
+        return new ProviderTemplate.Quirks(keyPath, bodyFormat, types, maps.get("extraQueryParameters"),
+                maps.get("extraFormParameters"), maps.get("extraHeaders"), maps.get("extraAuthorizationParameters"),
+                lifetime);
+    }
+
+    /**
+     * Every reference names a declared variable; a secret one only where allowed; an endpoint's only variables that
+     * always have a value (required, or with a default).
+     */
+    private static void checkReferences(Node node, String field, String template,
+            Map<String, TemplateVariable> variables, boolean secretAllowed, boolean alwaysFilled) {
+        for (String ref : ProviderTemplate.references(template)) {
+            TemplateVariable variable = variables.get(ref);
+            if (variable == null) {
+                throw node.invalid(field, "refers to ${" + ref + "}, which is not declared under variables"
+                        + (variables.isEmpty() ? "" : " (declared: " + String.join(", ", variables.keySet()) + ")"));
+            }
+            if (variable.secret() && !secretAllowed) {
+                throw node.invalid(field, "refers to the secret variable ${" + ref
+                        + "}: secrets go only into extraFormParameters and extraHeaders, never into a URL");
+            }
+            if (alwaysFilled && !variable.required() && variable.defaultValue() == null) {
+                throw node.invalid(field, "refers to ${" + ref + "}, which is optional and has no default");
+            }
+        }
+    }
+
+    /** The template with each variable's example (or default) filled in. */
+    private static String sample(String template, Map<String, TemplateVariable> variables) {
+        String value = template;
+        for (String ref : ProviderTemplate.references(template)) {
+            TemplateVariable v = variables.get(ref);
+            String filler = v.defaultValue() != null ? v.defaultValue() : v.example();
+            value = value.replace("${" + ref + "}", filler);
+        }
+        return value;
+    }
+
+    private static String https(Node node, String field, String url) {
+        try {
+            URI uri = new URI(url);
+            if ("https".equals(uri.getScheme()) && uri.getHost() != null) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            // refused below
+        }
+        throw node.invalid(field, "must be an https URL");
+    }
+
+    /** One JSON object of the template with its path, for messages. */
+    private static final class Node {
+        private final JsonNode json;
+        private final String path;
+
+        Node(JsonNode json, String path) {
+            this.json = json;
+            this.path = path;
+        }
+
+        String at(String name) {
+            return path.isEmpty() ? name : path + "." + name;
+        }
+
+        InvalidTemplate invalid(String name, String message) {
+            return new InvalidTemplate(at(name), message);
+        }
+
+        boolean has(String name) {
+            JsonNode v = json.get(name);
+            return v != null && !v.isNull();
+        }
+
+        List<String> names() {
+            List<String> names = new ArrayList<>();
+            json.fieldNames().forEachRemaining(names::add);
+            return names;
+        }
+
+        void allowOnly(Set<String> allowed) {
+            for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (!allowed.contains(name)) {
+                    throw invalid(name, "is not a member of a provider template here (allowed: "
+                            + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+                }
+            }
+        }
+
+        String text(String name) {
+            JsonNode v = json.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isTextual() || v.textValue().isBlank()) {
+                throw invalid(name, "must be a non-empty string");
+            }
+            return v.textValue();
+        }
+
+        String requiredText(String name) {
+            String v = text(name);
+            if (v == null) {
+                throw invalid(name, "is required");
+            }
+            return v;
+        }
+
+        long requiredInteger(String name, long min, long max) {
+            JsonNode v = json.get(name);
+            if (v == null || v.isNull()) {
+                throw invalid(name, "is required");
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < min || v.longValue() > max) {
+                throw invalid(name, "must be a whole number from " + min + " to " + max);
+            }
+            return v.longValue();
+        }
+
+        boolean bool(String name, boolean defaultValue) {
+            JsonNode v = json.get(name);
+            if (v == null || v.isNull()) {
+                return defaultValue;
+            }
+            if (!v.isBoolean()) {
+                throw invalid(name, "must be true or false");
+            }
+            return v.booleanValue();
+        }
+
+        Node object(String name) {
+            JsonNode v = json.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isObject()) {
+                throw invalid(name, "must be a JSON object");
+            }
+            return new Node(v, at(name));
+        }
+
+        Node requiredObject(String name) {
+            Node v = object(name);
+            if (v == null) {
+                throw invalid(name, "is required");
+            }
+            return v;
+        }
+
+        List<Node> objects(String name) {
+            JsonNode v = json.get(name);
+            if (v == null || v.isNull()) {
+                return List.of();
+            }
+            if (!v.isArray()) {
+                throw invalid(name, "must be a JSON array of objects");
+            }
+            List<Node> items = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                if (!v.get(i).isObject()) {
+                    throw new InvalidTemplate(at(name) + "[" + i + "]", "must be a JSON object");
+                }
+                items.add(new Node(v.get(i), at(name) + "[" + i + "]"));
+            }
+            return items;
+        }
+
+        List<String> texts(String name, boolean nonEmpty) {
+            JsonNode v = json.get(name);
+            if (v == null || v.isNull() || !v.isArray()) {
+                throw invalid(name, "must be a JSON array of strings");
+            }
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                JsonNode item = v.get(i);
+                if (!item.isTextual() || item.textValue().isBlank()) {
+                    throw new InvalidTemplate(at(name) + "[" + i + "]", "must be a non-empty string");
+                }
+                texts.add(item.textValue());
+            }
+            if (nonEmpty && texts.isEmpty()) {
+                throw invalid(name, "must list at least one");
+            }
+            return texts;
+        }
+
+        Map<String, String> textMap(String name) {
+            Node map = object(name);
+            Map<String, String> values = new LinkedHashMap<>();
+            if (map == null) {
+                return values;
+            }
+            for (String key : map.names()) {
+                values.put(key, map.requiredText(key));
+            }
+            return values;
+        }
+    }
+}
