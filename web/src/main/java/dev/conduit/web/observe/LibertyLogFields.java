@@ -31,7 +31,7 @@ public final class LibertyLogFields implements LogFields.Scope {
             Class<?> context = Class.forName(CONTEXT, true, LibertyLogFields.class.getClassLoader());
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             return new LibertyLogFields(
-                    lookup.findStatic(context, "addExtension", MethodType.methodType(boolean.class, String.class,
+                    lookup.findStatic(context, "addExtension", MethodType.methodType(void.class, String.class,
                             String.class)),
                     lookup.findStatic(context, "removeExtension", MethodType.methodType(boolean.class, String.class)));
         } catch (ReflectiveOperationException | LinkageError e) {
@@ -44,7 +44,7 @@ public final class LibertyLogFields implements LogFields.Scope {
     public void around(Map<String, String> fields, Runnable log) {
         try {
             for (Map.Entry<String, String> field : fields.entrySet()) {
-                boolean added = (boolean) add.invokeExact(field.getKey(), field.getValue());
+                add.invokeExact(field.getKey(), field.getValue());
             }
             log.run();
         } catch (RuntimeException | Error e) {
