@@ -11,12 +11,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * One external system reached with OAuth 2.0, as an administrator configured it. Immutable; built by
- * {@link #builder()}, which validates every field and names the one at fault.
+ * One external system reached with OAuth 2.0, as an administrator configured it: a name, a grant type and a few
+ * immutable groups ({@link Endpoints}, {@link ClientAuthentication}, {@link TokenRequest}, {@link Lifecycle},
+ * {@link Integration}) plus the variables that {@code ${variable}} templates use. Built by {@link #builder()}, which
+ * validates every field and names the one at fault.
  *
  * <p>The token endpoint, the extra parameters and the integration base URL may hold {@code ${variable}} templates; a
  * template naming an unknown variable is refused here, never sent as a literal.
@@ -36,64 +37,32 @@ public final class ConnectedSystem {
     private static final Pattern KEY_PATH = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
 
     private final String name;
-    private final String description;
-    private final String category;
+    private final Optional<String> description;
+    private final Optional<String> category;
     private final String grantType;
-    private final String tokenEndpoint;
-    private final String authorizationEndpoint;
-    private final String revocationEndpoint;
-    private final String introspectionEndpoint;
-    private final String issuer;
-    private final boolean issuerParameterSupported;
-    private final String integrationBaseUrl;
-    private final String clientId;
-    private final Secret clientSecret;
-    private final ClientAuthMethod clientAuthMethod;
-    private final Secret clientAssertionKey;
-    private final String clientAssertionKeyId;
-    private final Scope scope;
-    private final boolean includeScope;
-    private final RetryPolicy retryPolicy;
-    private final Set<Integer> tokenRejectedStatuses;
-    private final String tokenResponseKey;
-    private final BodyFormat bodyFormat;
+    private final Endpoints endpoints;
+    private final ClientAuthentication client;
+    private final TokenRequest tokenRequest;
+    private final Lifecycle lifecycle;
+    private final Integration integration;
     private final Map<String, Variable> variables;
-    private final Map<String, String> extraQueryParameters;
-    private final Map<String, String> extraFormParameters;
-    private final Map<String, String> extraHeaders;
-    private final Duration defaultTokenLifetime;
-    private final Duration refreshAhead;
     private final long version;
 
     private ConnectedSystem(Builder b) {
         this.name = b.name;
-        this.description = b.description;
-        this.category = b.category;
+        this.description = Optional.ofNullable(b.description);
+        this.category = Optional.ofNullable(b.category);
         this.grantType = b.grantType;
-        this.tokenEndpoint = b.tokenEndpoint;
-        this.authorizationEndpoint = b.authorizationEndpoint;
-        this.revocationEndpoint = b.revocationEndpoint;
-        this.introspectionEndpoint = b.introspectionEndpoint;
-        this.issuer = b.issuer;
-        this.issuerParameterSupported = b.issuerParameterSupported;
-        this.integrationBaseUrl = b.integrationBaseUrl;
-        this.clientId = b.clientId;
-        this.clientSecret = b.clientSecret;
-        this.clientAuthMethod = b.clientAuthMethod;
-        this.clientAssertionKey = b.clientAssertionKey;
-        this.clientAssertionKeyId = b.clientAssertionKeyId;
-        this.scope = b.scope;
-        this.includeScope = b.includeScope;
-        this.retryPolicy = b.retryPolicy;
-        this.tokenRejectedStatuses = Collections.unmodifiableSet(new TreeSet<>(b.tokenRejectedStatuses));
-        this.tokenResponseKey = b.tokenResponseKey;
-        this.bodyFormat = b.bodyFormat;
+        this.endpoints = new Endpoints(b.tokenEndpoint, Optional.ofNullable(b.authorizationEndpoint),
+                Optional.ofNullable(b.revocationEndpoint), Optional.ofNullable(b.introspectionEndpoint),
+                Optional.ofNullable(b.issuer), b.issuerParameterSupported);
+        this.client = new ClientAuthentication(b.clientId, Optional.ofNullable(b.clientSecret), b.clientAuthMethod,
+                Optional.ofNullable(b.clientAssertionKey), Optional.ofNullable(b.clientAssertionKeyId));
+        this.tokenRequest = new TokenRequest(b.scope, b.includeScope, b.bodyFormat, b.tokenResponseKey,
+                b.extraQueryParameters, b.extraFormParameters, b.extraHeaders);
+        this.lifecycle = new Lifecycle(b.retryPolicy, b.defaultTokenLifetime, b.refreshAhead, b.tokenRejectedStatuses);
+        this.integration = new Integration(Optional.ofNullable(b.integrationBaseUrl));
         this.variables = Collections.unmodifiableMap(new LinkedHashMap<>(b.variables));
-        this.extraQueryParameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraQueryParameters));
-        this.extraFormParameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraFormParameters));
-        this.extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraHeaders));
-        this.defaultTokenLifetime = b.defaultTokenLifetime;
-        this.refreshAhead = b.refreshAhead;
         this.version = b.version;
     }
 
@@ -103,7 +72,9 @@ public final class ConnectedSystem {
 
     /** A builder holding this system's values, to derive a changed copy. */
     public Builder toBuilder() {
-        return new Builder(this);
+        return new Builder().name(name).description(description.orElse(null)).category(category.orElse(null))
+                .grantType(grantType).endpoints(endpoints).client(client).tokenRequest(tokenRequest)
+                .lifecycle(lifecycle).integration(integration).variables(variables).version(version);
     }
 
     /** Unique, 1 to 50 characters; the identity used in URLs and token keys. */
@@ -112,11 +83,11 @@ public final class ConnectedSystem {
     }
 
     public Optional<String> description() {
-        return Optional.ofNullable(description);
+        return description;
     }
 
     public Optional<String> category() {
-        return Optional.ofNullable(category);
+        return category;
     }
 
     /** The grant's type, e.g. {@code client_credentials}; a registered {@code Grant} must provide it. */
@@ -124,88 +95,29 @@ public final class ConnectedSystem {
         return grantType;
     }
 
-    /** The token endpoint URL template. */
-    public String tokenEndpoint() {
-        return tokenEndpoint;
+    /** Where the authorization server is reached. */
+    public Endpoints endpoints() {
+        return endpoints;
     }
 
-    public Optional<String> authorizationEndpoint() {
-        return Optional.ofNullable(authorizationEndpoint);
+    /** The client identity and how it authenticates at the token endpoint. */
+    public ClientAuthentication client() {
+        return client;
     }
 
-    /** RFC 7009 revocation endpoint. */
-    public Optional<String> revocationEndpoint() {
-        return Optional.ofNullable(revocationEndpoint);
+    /** The scope and the provider-specific shape of token requests and responses. */
+    public TokenRequest tokenRequest() {
+        return tokenRequest;
     }
 
-    /** RFC 7662 introspection endpoint. */
-    public Optional<String> introspectionEndpoint() {
-        return Optional.ofNullable(introspectionEndpoint);
+    /** Retries, lifetimes and renewal of tokens. */
+    public Lifecycle lifecycle() {
+        return lifecycle;
     }
 
-    /** The authorization server's issuer identifier (RFC 8414), compared exactly with RFC 9207 {@code iss}. */
-    public Optional<String> issuer() {
-        return Optional.ofNullable(issuer);
-    }
-
-    /** Whether the server's metadata says it sends {@code iss} on authorization responses (RFC 9207). */
-    public boolean issuerParameterSupported() {
-        return issuerParameterSupported;
-    }
-
-    /** The base URL template integration calls are made against. */
-    public Optional<String> integrationBaseUrl() {
-        return Optional.ofNullable(integrationBaseUrl);
-    }
-
-    public String clientId() {
-        return clientId;
-    }
-
-    public Optional<Secret> clientSecret() {
-        return Optional.ofNullable(clientSecret);
-    }
-
-    public ClientAuthMethod clientAuthMethod() {
-        return clientAuthMethod;
-    }
-
-    /** The PKCS#8 PEM private key (RSA or EC P-256) that signs {@code private_key_jwt} client assertions. */
-    public Optional<Secret> clientAssertionKey() {
-        return Optional.ofNullable(clientAssertionKey);
-    }
-
-    /** The {@code kid} put in client assertion headers, so the provider finds the public key. */
-    public Optional<String> clientAssertionKeyId() {
-        return Optional.ofNullable(clientAssertionKeyId);
-    }
-
-    /** The scope requested. */
-    public Scope scope() {
-        return scope;
-    }
-
-    /** Whether token requests carry the {@code scope} parameter. */
-    public boolean includeScope() {
-        return includeScope;
-    }
-
-    public RetryPolicy retryPolicy() {
-        return retryPolicy;
-    }
-
-    /** Resource-server statuses that mean "token rejected": refetch the token and retry once. */
-    public Set<Integer> tokenRejectedStatuses() {
-        return tokenRejectedStatuses;
-    }
-
-    /** Where the access token sits in the token response: a key, or a dotted path into nested objects. */
-    public String tokenResponseKey() {
-        return tokenResponseKey;
-    }
-
-    public BodyFormat bodyFormat() {
-        return bodyFormat;
+    /** Where integration calls go. */
+    public Integration integration() {
+        return integration;
     }
 
     /** Variables by name. */
@@ -213,58 +125,41 @@ public final class ConnectedSystem {
         return variables;
     }
 
-    public Map<String, String> extraQueryParameters() {
-        return extraQueryParameters;
-    }
-
-    public Map<String, String> extraFormParameters() {
-        return extraFormParameters;
-    }
-
-    public Map<String, String> extraHeaders() {
-        return extraHeaders;
-    }
-
-    /** The lifetime assumed when a token response carries no {@code expires_in}. */
-    public Duration defaultTokenLifetime() {
-        return defaultTokenLifetime;
-    }
-
-    /** The most a token is refreshed ahead of its expiry; the lead is {@code min(refreshAhead, lifetime / 2)}. */
-    public Duration refreshAhead() {
-        return refreshAhead;
-    }
-
     /** The stored version, for optimistic concurrency; 0 for a system never stored. */
     public long version() {
         return version;
     }
 
+    /** What decides which token this system is issued and where its tokens go. */
+    public TokenIdentity tokenIdentity() {
+        return new TokenIdentity(grantType, endpoints, client, tokenRequest, integration, variables);
+    }
+
     /**
-     * True when {@code other} reaches the provider differently (endpoints, client, secret, scope, variables): tokens
-     * issued under one are not valid for the other and are discarded.
+     * True when tokens issued under {@code other} must not be used under this configuration: their
+     * {@link #tokenIdentity()} differs (endpoints, client, secret, key, scope, whether it is sent, extra parameters,
+     * integration base URL, variables ...). Such an edit discards the tokens.
      */
     public boolean credentialsDifferFrom(ConnectedSystem other) {
-        return !(Objects.equals(grantType, other.grantType)
-                && Objects.equals(tokenEndpoint, other.tokenEndpoint)
-                && Objects.equals(authorizationEndpoint, other.authorizationEndpoint)
-                && Objects.equals(issuer, other.issuer)
-                && Objects.equals(clientId, other.clientId)
-                && Objects.equals(clientSecret, other.clientSecret)
-                && clientAuthMethod == other.clientAuthMethod
-                && Objects.equals(clientAssertionKey, other.clientAssertionKey)
-                && Objects.equals(clientAssertionKeyId, other.clientAssertionKeyId)
-                && Objects.equals(scope, other.scope)
-                && Objects.equals(variables, other.variables)
-                && Objects.equals(extraFormParameters, other.extraFormParameters)
-                && Objects.equals(extraQueryParameters, other.extraQueryParameters)
-                && Objects.equals(extraHeaders, other.extraHeaders));
+        return !tokenIdentity().equals(other.tokenIdentity());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConnectedSystem other && name.equals(other.name) && version == other.version
+                && description.equals(other.description) && category.equals(other.category)
+                && tokenIdentity().equals(other.tokenIdentity()) && lifecycle.equals(other.lifecycle);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, version, tokenIdentity(), lifecycle);
     }
 
     @Override
     public String toString() {
-        return "ConnectedSystem[" + name + ", " + grantType + ", " + tokenEndpoint + ", clientId=" + clientId
-                + ", clientSecret=" + (clientSecret == null ? "none" : "******") + ", v" + version + "]";
+        return "ConnectedSystem[" + name + ", " + grantType + ", " + endpoints.token() + ", clientId=" + client.id()
+                + ", clientSecret=" + (client.secret().isEmpty() ? "none" : "******") + ", v" + version + "]";
     }
 
     /** Collects and validates a {@link ConnectedSystem}'s fields. */
@@ -302,36 +197,45 @@ public final class ConnectedSystem {
         private Builder() {
         }
 
-        private Builder(ConnectedSystem s) {
-            name = s.name;
-            description = s.description;
-            category = s.category;
-            grantType = s.grantType;
-            tokenEndpoint = s.tokenEndpoint;
-            authorizationEndpoint = s.authorizationEndpoint;
-            revocationEndpoint = s.revocationEndpoint;
-            introspectionEndpoint = s.introspectionEndpoint;
-            issuer = s.issuer;
-            issuerParameterSupported = s.issuerParameterSupported;
-            integrationBaseUrl = s.integrationBaseUrl;
-            clientId = s.clientId;
-            clientSecret = s.clientSecret;
-            clientAuthMethod = s.clientAuthMethod;
-            clientAssertionKey = s.clientAssertionKey;
-            clientAssertionKeyId = s.clientAssertionKeyId;
-            scope = s.scope;
-            includeScope = s.includeScope;
-            retryPolicy = s.retryPolicy;
-            tokenRejectedStatuses = s.tokenRejectedStatuses;
-            tokenResponseKey = s.tokenResponseKey;
-            bodyFormat = s.bodyFormat;
-            variables.putAll(s.variables);
-            extraQueryParameters.putAll(s.extraQueryParameters);
-            extraFormParameters.putAll(s.extraFormParameters);
-            extraHeaders.putAll(s.extraHeaders);
-            defaultTokenLifetime = s.defaultTokenLifetime;
-            refreshAhead = s.refreshAhead;
-            version = s.version;
+        public Builder endpoints(Endpoints e) {
+            tokenEndpoint = e.token();
+            authorizationEndpoint = e.authorization().orElse(null);
+            revocationEndpoint = e.revocation().orElse(null);
+            introspectionEndpoint = e.introspection().orElse(null);
+            issuer = e.issuer().orElse(null);
+            issuerParameterSupported = e.issuerParameterSupported();
+            return this;
+        }
+
+        public Builder client(ClientAuthentication c) {
+            clientId = c.id();
+            clientSecret = c.secret().orElse(null);
+            clientAuthMethod = c.method();
+            clientAssertionKey = c.assertionKey().orElse(null);
+            clientAssertionKeyId = c.assertionKeyId().orElse(null);
+            return this;
+        }
+
+        public Builder tokenRequest(TokenRequest t) {
+            scope = t.scope();
+            includeScope = t.includeScope();
+            bodyFormat = t.bodyFormat();
+            tokenResponseKey = t.tokenResponseKey();
+            return extraQueryParameters(t.extraQueryParameters()).extraFormParameters(t.extraFormParameters())
+                    .extraHeaders(t.extraHeaders());
+        }
+
+        public Builder lifecycle(Lifecycle l) {
+            retryPolicy = l.retryPolicy();
+            defaultTokenLifetime = l.defaultTokenLifetime();
+            refreshAhead = l.refreshAhead();
+            tokenRejectedStatuses = l.tokenRejectedStatuses();
+            return this;
+        }
+
+        public Builder integration(Integration i) {
+            integrationBaseUrl = i.baseUrl().orElse(null);
+            return this;
         }
 
         public Builder name(String v) { name = v; return this; }

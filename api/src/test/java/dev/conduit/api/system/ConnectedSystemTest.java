@@ -32,19 +32,19 @@ class ConnectedSystemTest {
     void buildWhenOnlyRequiredFieldsThenDefaultsApply() {
         ConnectedSystem system = valid().build();
 
-        assertThat(system.retryPolicy()).isEqualTo(new RetryPolicy(3, Duration.ofMinutes(1)));
-        assertThat(system.tokenRejectedStatuses()).containsExactly(401, 403, 404);
-        assertThat(system.tokenResponseKey()).isEqualTo("access_token");
-        assertThat(system.bodyFormat()).isEqualTo(BodyFormat.FORM);
-        assertThat(system.clientAuthMethod()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_BASIC);
-        assertThat(system.includeScope()).isTrue();
-        assertThat(system.defaultTokenLifetime()).isEqualTo(Duration.ofHours(1));
+        assertThat(system.lifecycle().retryPolicy()).isEqualTo(new RetryPolicy(3, Duration.ofMinutes(1)));
+        assertThat(system.lifecycle().tokenRejectedStatuses()).containsExactly(401, 403, 404);
+        assertThat(system.tokenRequest().tokenResponseKey()).isEqualTo("access_token");
+        assertThat(system.tokenRequest().bodyFormat()).isEqualTo(BodyFormat.FORM);
+        assertThat(system.client().method()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_BASIC);
+        assertThat(system.tokenRequest().includeScope()).isTrue();
+        assertThat(system.lifecycle().defaultTokenLifetime()).isEqualTo(Duration.ofHours(1));
         assertThat(system.version()).isZero();
     }
 
     @Test
     void scopeWhenMixedCaseThenKeptCaseSensitiveAndInOrder() {
-        Scope scope = valid().scope("b A a  b").build().scope();
+        Scope scope = valid().scope("b A a  b").build().tokenRequest().scope();
 
         assertThat(scope.tokens()).containsExactly("b", "A", "a");
         assertThat(scope).hasToString("b A a");
@@ -52,7 +52,7 @@ class ConnectedSystemTest {
 
     @Test
     void clientIdWhenDashesDotsAndSymbolsThenAccepted() {
-        assertThat(valid().clientId("my-app.client_01 ~!$").build().clientId()).isEqualTo("my-app.client_01 ~!$");
+        assertThat(valid().clientId("my-app.client_01 ~!$").build().client().id()).isEqualTo("my-app.client_01 ~!$");
     }
 
     static Stream<Arguments> invalidFields() {
@@ -172,6 +172,59 @@ class ConnectedSystemTest {
 
         assertThat(copy.credentialsDifferFrom(system)).isFalse();
         assertThat(copy.version()).isEqualTo(4);
-        assertThat(copy.extraHeaders()).containsEntry("X-A", "1");
+        assertThat(copy.tokenRequest().extraHeaders()).containsEntry("X-A", "1");
+    }
+
+    static Stream<Arguments> tokenIdentityChanges() {
+        return Stream.of(
+                arguments("includeScope", (UnaryOperator<ConnectedSystem.Builder>) b -> b.includeScope(false)),
+                arguments("integrationBaseUrl",
+                        (UnaryOperator<ConnectedSystem.Builder>) b -> b.integrationBaseUrl("https://elsewhere.example.com/api")),
+                arguments("revocationEndpoint",
+                        (UnaryOperator<ConnectedSystem.Builder>) b -> b.revocationEndpoint("https://other.example.com/revoke")),
+                arguments("introspectionEndpoint",
+                        (UnaryOperator<ConnectedSystem.Builder>) b -> b.introspectionEndpoint("https://other.example.com/i")),
+                arguments("tokenEndpoint",
+                        (UnaryOperator<ConnectedSystem.Builder>) b -> b.tokenEndpoint("https://other.example.com/token")),
+                arguments("clientAssertionKeyId", (UnaryOperator<ConnectedSystem.Builder>) b -> b.clientAssertionKeyId("k2")),
+                arguments("extraFormParameters", (UnaryOperator<ConnectedSystem.Builder>) b -> b.extraFormParameter("aud", "x")),
+                arguments("extraQueryParameters", (UnaryOperator<ConnectedSystem.Builder>) b -> b.extraQueryParameter("t", "x")),
+                arguments("extraHeaders", (UnaryOperator<ConnectedSystem.Builder>) b -> b.extraHeader("X-T", "x")),
+                arguments("variables", (UnaryOperator<ConnectedSystem.Builder>) b -> b.variable(Variable.plain("t", "x"))),
+                arguments("grantType", (UnaryOperator<ConnectedSystem.Builder>) b -> b.grantType("authorization_code")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tokenIdentityChanges")
+    void credentialsDifferFromWhenTokenIdentityFieldChangedThenTrue(String field, UnaryOperator<ConnectedSystem.Builder> change) {
+        ConnectedSystem system = valid().build();
+
+        ConnectedSystem changed = change.apply(system.toBuilder()).build();
+
+        assertThat(system.credentialsDifferFrom(changed)).as(field).isTrue();
+        assertThat(changed.tokenIdentity()).isNotEqualTo(system.tokenIdentity());
+    }
+
+    static Stream<Arguments> lifecycleChanges() {
+        return Stream.of(
+                arguments("retryPolicy", (UnaryOperator<ConnectedSystem.Builder>) b -> b.retryPolicy(new RetryPolicy(5, Duration.ofSeconds(9)))),
+                arguments("defaultTokenLifetime", (UnaryOperator<ConnectedSystem.Builder>) b -> b.defaultTokenLifetime(Duration.ofMinutes(5))),
+                arguments("refreshAhead", (UnaryOperator<ConnectedSystem.Builder>) b -> b.refreshAhead(Duration.ofSeconds(10))),
+                arguments("tokenRejectedStatuses", (UnaryOperator<ConnectedSystem.Builder>) b -> b.tokenRejectedStatuses(Set.of(401))),
+                arguments("description", (UnaryOperator<ConnectedSystem.Builder>) b -> b.description("other words")),
+                arguments("category", (UnaryOperator<ConnectedSystem.Builder>) b -> b.category("finance")),
+                arguments("version", (UnaryOperator<ConnectedSystem.Builder>) b -> b.version(7)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lifecycleChanges")
+    void credentialsDifferFromWhenOnlyLifecycleOrDescriptionChangedThenFalse(String field,
+            UnaryOperator<ConnectedSystem.Builder> change) {
+        ConnectedSystem system = valid().build();
+
+        ConnectedSystem changed = change.apply(system.toBuilder()).build();
+
+        assertThat(system.credentialsDifferFrom(changed)).as(field).isFalse();
+        assertThat(changed).isNotEqualTo(system);
     }
 }

@@ -126,8 +126,8 @@ public final class SystemAdministration {
         Grant grant = grants.get(system.grantType());
         grant.validate(system);
         endpointPolicy.accept(system);
-        if (system.clientAuthMethod() == ClientAuthMethod.PRIVATE_KEY_JWT) {
-            ClientAssertion.validateKey(system.clientAssertionKey().orElseThrow());
+        if (system.client().method() == ClientAuthMethod.PRIVATE_KEY_JWT) {
+            ClientAssertion.validateKey(system.client().assertionKey().orElseThrow());
         }
     }
 

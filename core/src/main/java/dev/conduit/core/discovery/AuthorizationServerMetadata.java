@@ -62,13 +62,13 @@ public record AuthorizationServerMetadata(String issuer, String tokenEndpoint, S
      * authorization code system when it cannot do PKCE S256.
      */
     public void check(ConnectedSystem system) {
-        String method = system.clientAuthMethod().wireName();
+        String method = system.client().method().wireName();
         if (!tokenEndpointAuthMethods.contains(method)) {
             throw ConduitException.invalidField("clientAuthMethod", "the issuer does not support " + method
                     + "; it supports " + String.join(", ", tokenEndpointAuthMethods));
         }
         if (!codeChallengeMethods.isEmpty() && !codeChallengeMethods.contains("S256")
-                && system.authorizationEndpoint().isPresent()) {
+                && system.endpoints().authorization().isPresent()) {
             throw ConduitException.invalidField("issuer",
                     "the issuer does not support PKCE S256 (it advertises " + codeChallengeMethods + ")");
         }

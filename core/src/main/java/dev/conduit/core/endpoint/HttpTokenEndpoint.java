@@ -99,12 +99,12 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
             }
         });
         TemplateRenderer renderer = TemplateRenderer.of(system);
-        URI url = appendQuery(renderer.renderUrl("tokenEndpoint", system.tokenEndpoint()),
-                renderer.renderAll("extraQueryParameters", system.extraQueryParameters()));
+        URI url = appendQuery(renderer.renderUrl("tokenEndpoint", system.endpoints().token()),
+                renderer.renderAll("extraQueryParameters", system.tokenRequest().extraQueryParameters()));
         policy.check("tokenEndpoint", url);
 
         Map<String, String> body = new LinkedHashMap<>(parameters);
-        renderer.renderAll("extraFormParameters", system.extraFormParameters()).forEach(body::putIfAbsent);
+        renderer.renderAll("extraFormParameters", system.tokenRequest().extraFormParameters()).forEach(body::putIfAbsent);
         HttpRequest request = request(url, renderer, body);
         TokenHttpResponse response = exchange(request, "tokenEndpoint");
         return parser.interpret(response, Scope.parse(parameters.get("scope")), sentSecrets(body));
@@ -119,12 +119,12 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
     @Override
     public boolean revoke(Secret token, String tokenTypeHint) {
         Objects.requireNonNull(token, "token");
-        if (system.revocationEndpoint().isEmpty()) {
+        if (system.endpoints().revocation().isEmpty()) {
             return false;
         }
         URI url;
         try {
-            url = new URI(system.revocationEndpoint().get());
+            url = new URI(system.endpoints().revocation().get());
         } catch (URISyntaxException e) {
             throw ConduitException.invalidField("revocationEndpoint", "is not a valid URL");
         }
@@ -150,7 +150,7 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
 
     private HttpRequest request(URI url, TemplateRenderer renderer, Map<String, String> body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(settings.readTimeout());
-        renderer.renderAll("extraHeaders", system.extraHeaders()).forEach((name, value) -> {
+        renderer.renderAll("extraHeaders", system.tokenRequest().extraHeaders()).forEach((name, value) -> {
             try {
                 builder.header(name, value);
             } catch (IllegalArgumentException e) {
@@ -160,7 +160,7 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
         });
         authenticate(builder, body);
         byte[] encoded;
-        if (system.bodyFormat() == BodyFormat.JSON) {
+        if (system.tokenRequest().bodyFormat() == BodyFormat.JSON) {
             ObjectNode json = JSON.createObjectNode();
             body.forEach(json::put);
             encoded = json.toString().getBytes(StandardCharsets.UTF_8);
@@ -176,26 +176,26 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
 
     /** RFC 6749 section 2.3.1; RFC 7523 section 2.2 for {@code private_key_jwt}. */
     private void authenticate(HttpRequest.Builder builder, Map<String, String> body) {
-        if (system.clientAuthMethod() == ClientAuthMethod.PRIVATE_KEY_JWT) {
+        if (system.client().method() == ClientAuthMethod.PRIVATE_KEY_JWT) {
             // the audience is the token endpoint URL, also for revocation: servers such as Keycloak compare it exactly
-            String audience = TemplateRenderer.of(system).renderUrl("tokenEndpoint", system.tokenEndpoint()).toString();
-            body.put("client_id", system.clientId());
+            String audience = TemplateRenderer.of(system).renderUrl("tokenEndpoint", system.endpoints().token()).toString();
+            body.put("client_id", system.client().id());
             body.put("client_assertion_type", ClientAssertion.TYPE);
-            body.put("client_assertion", ClientAssertion.sign(system.clientId(), audience,
-                    system.clientAssertionKey().orElseThrow(), system.clientAssertionKeyId().orElse(null), clock));
+            body.put("client_assertion", ClientAssertion.sign(system.client().id(), audience,
+                    system.client().assertionKey().orElseThrow(), system.client().assertionKeyId().orElse(null), clock));
             return;
         }
-        if (system.clientSecret().isEmpty()) {
-            body.put("client_id", system.clientId());
+        if (system.client().secret().isEmpty()) {
+            body.put("client_id", system.client().id());
             return;
         }
-        String secret = system.clientSecret().get().reveal();
-        if (system.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC) {
+        String secret = system.client().secret().get().reveal();
+        if (system.client().method() == ClientAuthMethod.CLIENT_SECRET_BASIC) {
             body.remove("client_id");
             body.remove("client_secret");
-            builder.setHeader("Authorization", basic(system.clientId(), secret));
+            builder.setHeader("Authorization", basic(system.client().id(), secret));
         } else {
-            body.put("client_id", system.clientId());
+            body.put("client_id", system.client().id());
             body.put("client_secret", secret);
         }
     }
@@ -257,8 +257,8 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
 
     /** The configured host (templates unrendered, so no variable value shows). */
     private String hostOf(String field) {
-        String configured = field.equals("tokenEndpoint") ? system.tokenEndpoint()
-                : system.revocationEndpoint().orElse("");
+        String configured = field.equals("tokenEndpoint") ? system.endpoints().token()
+                : system.endpoints().revocation().orElse("");
         int scheme = configured.indexOf("://");
         String rest = scheme < 0 ? configured : configured.substring(scheme + 3);
         int end = rest.length();
@@ -292,7 +292,7 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
     /** Every value this request carried that must not come back in a message. */
     private List<String> sentSecrets(Map<String, String> body) {
         List<String> secrets = new ArrayList<>();
-        system.clientSecret().ifPresent(s -> secrets.add(s.reveal()));
+        system.client().secret().ifPresent(s -> secrets.add(s.reveal()));
         for (Variable variable : system.variables().values()) {
             if (variable.secret() && variable.secretValue() != null) {
                 secrets.add(variable.secretValue().reveal());

@@ -72,7 +72,7 @@ public final class TokenResponseParser {
     }
 
     public static TokenResponseParser forSystem(ConnectedSystem system, Clock clock) {
-        return new TokenResponseParser(system.tokenResponseKey(), system.defaultTokenLifetime(), system.name(), clock);
+        return new TokenResponseParser(system.tokenRequest().tokenResponseKey(), system.lifecycle().defaultTokenLifetime(), system.name(), clock);
     }
 
     /** {@link #interpret(TokenHttpResponse, Scope, Collection)} with no secret values to keep out of messages. */

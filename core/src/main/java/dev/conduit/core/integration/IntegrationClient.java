@@ -85,18 +85,21 @@ public final class IntegrationClient {
         URI target = target(system, request);
         AccessToken token = tokens.accessToken(systemName, subject);
         IntegrationResponse first = send(system, target, request, token, false, deadline);
-        if (!system.tokenRejectedStatuses().contains(first.status())) {
+        if (!system.lifecycle().tokenRejectedStatuses().contains(first.status())) {
             return first;
         }
-        // renew only if the rejected token is still current; otherwise another call renewed it already
-        tokens.invalidate(systemName, subject, token);
+        // renew at most once per renewal window, and only if the rejected token is still current; otherwise another
+        // call renewed it already. Within the window the rejection is the answer: no token request, no retry.
+        if (!tokens.invalidate(systemName, subject, token)) {
+            return first;
+        }
         observer.renewedAfterRejection(systemName);
         AccessToken renewed = tokens.accessToken(systemName, subject);
         return send(system, target, request, renewed, true, deadline);
     }
 
     private URI target(ConnectedSystem system, IntegrationRequest request) {
-        String base = system.integrationBaseUrl().orElseThrow(() -> ConduitException.invalidField(
+        String base = system.integration().baseUrl().orElseThrow(() -> ConduitException.invalidField(
                 "integrationBaseUrl", "connected system '" + system.name() + "' has no integration base URL"));
         URI baseUri = TemplateRenderer.of(system).renderUrl("integrationBaseUrl", base);
         String prefix = baseUri.toString().endsWith("/") ? baseUri.toString() : baseUri + "/";

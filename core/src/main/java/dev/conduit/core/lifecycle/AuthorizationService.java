@@ -143,7 +143,7 @@ public final class AuthorizationService {
         requireUser(system, user);
         try {
             Optional<TokenSet> stored = tokens.load(new TokenKey(systemName, user));
-            if (stored.isPresent() && system.revocationEndpoint().isPresent()) {
+            if (stored.isPresent() && system.endpoints().revocation().isPresent()) {
                 grant.revoke(request(system, user), stored.get());
             }
         } catch (RuntimeException e) {

@@ -43,6 +43,12 @@ import java.util.logging.Logger;
  * {@link TokenKey} in this JVM (callers of one key share one future), then through {@link TokenStore#update}, which is
  * exclusive across nodes and re-reads the store, since another node may have refreshed meanwhile. The retry loop sits
  * outside that lock: the lock is held for one token request at most, never across a backoff sleep.
+ *
+ * <p>A failure stays within its scope ({@link FailureScope}): only a refused client, or a per-app token that cannot be
+ * acquired, disables a system; a user's refresh failure fails only that user's call; Conduit's own (its database) fails
+ * the call and nothing else. When a renewal fails while the current access token is still valid, that token is served
+ * (stale-while-revalidate) and the renewal is tried again after the renewal window. A {@code Retry-After} longer than
+ * the retry budget opens a back-off for the system: until then, calls fail fast without a token request.
  */
 public final class TokenService {
 
@@ -51,6 +57,11 @@ public final class TokenService {
     /** Failures that another attempt may cure. */
     private static final Set<ErrorCode> RETRYABLE = EnumSet.of(ErrorCode.ENDPOINT_UNAVAILABLE, ErrorCode.RATE_LIMITED);
 
+    /**
+     * How often a key's token is renewed at most after a rejection (401/403/404 from the resource server), and how long a
+     * token whose renewal failed is served before the renewal is tried again: unless configured otherwise.
+     */
+    public static final Duration DEFAULT_RENEWAL_WINDOW = Duration.ofSeconds(30);
 
     private final ConnectedSystemRepository systems;
     private final TokenStore store;
@@ -62,6 +73,9 @@ public final class TokenService {
 
     private final TokenCache<CachedToken> cache = new TokenCache<>(cached -> cached.token().expiresAt().toEpochMilli());
     private final ConcurrentHashMap<TokenKey, CompletableFuture<CachedToken>> inFlight = new ConcurrentHashMap<>();
+    /** Systems whose provider asked to wait ({@code Retry-After}) longer than the retry budget: until when, and why. */
+    private final ConcurrentHashMap<String, BackOff> backOffs = new ConcurrentHashMap<>();
+    private final Duration renewalWindow;
 
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
             TokenEndpointFactory endpoints, Clock clock) {
@@ -70,12 +84,20 @@ public final class TokenService {
 
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
             TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper) {
-        this(systems, store, grants, endpoints, clock, sleeper, EngineObserver.NONE);
+        this(systems, store, grants, endpoints, clock, sleeper, DEFAULT_RENEWAL_WINDOW);
+    }
+
+    /** @param renewalWindow see {@link #DEFAULT_RENEWAL_WINDOW} */
+    public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
+            TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper, Duration renewalWindow) {
+        this(systems, store, grants, endpoints, clock, sleeper, renewalWindow, EngineObserver.NONE);
     }
 
     /** With an {@code observer} that hears cache hits and token requests (metrics, traces). */
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
-            TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper, EngineObserver observer) {
+            TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper, Duration renewalWindow,
+            EngineObserver observer) {
+        this.renewalWindow = Objects.requireNonNull(renewalWindow, "renewalWindow");
         this.systems = Objects.requireNonNull(systems, "systems");
         this.store = Objects.requireNonNull(store, "store");
         this.grants = Objects.requireNonNull(grants, "grants");
@@ -103,27 +125,42 @@ public final class TokenService {
     }
 
     /**
-     * Forgets {@code rejected} if it is still the current token, so the next call fetches a new one; true if it was
-     * current. A stored refresh token is kept, so a per-user token is refreshed rather than lost.
+     * After the resource server rejected {@code rejected} (401, 403, 404): whether retrying the call with the key's
+     * current token may help. It renews the token, making the next {@link #accessToken} fetch a new one, but at most once
+     * per renewal window per key: a token younger than the window is not renewed, since a rejection right after a renewal
+     * says the call is refused, not the token, and renewing per call would let any caller provoke a token request per
+     * call. A token is never deleted here: a user keeps the refresh token, and one without it keeps the access token.
+     *
+     * @return true if the call may be retried: the token was renewed, or another call has already replaced it; false if
+     *         the rejection stands as it is (the token is within its renewal window, or cannot be renewed)
      */
     public boolean invalidate(String systemName, Subject subject, AccessToken rejected) {
         TokenKey key = new TokenKey(systemName, subject);
-        boolean[] wasCurrent = {false};
+        CachedToken cached = cache.get(systemName, subject);
+        Instant windowStart = clock.instant().minus(renewalWindow);
+        if (cached != null && cached.token().value().equals(rejected.value())
+                && cached.issuedAt().isAfter(windowStart)) {
+            return false; // renewed less than a window ago: no store access, no token request
+        }
+        Boolean[] retry = {Boolean.FALSE};
         store.update(key, current -> {
             if (current.isEmpty() || !current.get().accessToken().equals(rejected.value())) {
+                retry[0] = current.isPresent(); // another call renewed it meanwhile: retry with that one
                 return current;
             }
-            wasCurrent[0] = true;
-            TokenSet stale = current.get();
-            if (stale.refreshToken() == null) {
-                return Optional.empty();
+            TokenSet used = current.get();
+            if (used.issuedAt().isAfter(windowStart) || (subject.isUser() && used.refreshToken() == null)) {
+                return current; // within the window, or a user's token with nothing to renew it with
             }
-            // keep the refresh token; an expiry of "issued" makes the next call refresh
-            return Optional.of(new TokenSet(stale.accessToken(), stale.tokenType(), stale.issuedAt(), stale.issuedAt(),
-                    stale.refreshToken(), stale.scope()));
+            retry[0] = Boolean.TRUE;
+            // an expiry of "issued" makes the next call renew; a refresh token is kept, so the user refreshes
+            return Optional.of(new TokenSet(used.accessToken(), used.tokenType(), used.issuedAt(), used.issuedAt(),
+                    used.refreshToken(), used.scope()));
         });
-        cache.removeIf(key, c -> c.token().value().equals(rejected.value()));
-        return wasCurrent[0];
+        if (retry[0]) {
+            cache.removeIf(key, c -> c.token().value().equals(rejected.value()));
+        }
+        return retry[0];
     }
 
     /**
@@ -150,6 +187,7 @@ public final class TokenService {
         TokenKey key = new TokenKey(system.name(), subject);
         store.update(key, current -> Optional.of(tokens));
         cache.put(key, cacheEntry(system, tokens));
+        cache.evictExpired(clock.millis());
     }
 
     /** Forgets and removes every token of a system (edited or deleted). */
@@ -168,25 +206,43 @@ public final class TokenService {
     // ---------------------------------------------------------------------------------------------- slow path
 
     private AccessToken obtainShared(TokenKey key, boolean forceNew) {
-        ConnectedSystem system = system(key.systemName());
-        Grant grant = grants.get(system.grantType());
-        requireMatchingSubject(system, grant, key.subject());
-        if (!forceNew) {
-            SystemStatus status = systems.status(system.name());
-            if (!status.isOk()) {
-                throw ConduitException.builder(ErrorCode.SYSTEM_DISABLED,
-                        "connected system '" + system.name() + "' is disabled (" + status.code() + "): "
-                                + status.reason())
-                        .system(system.name()).build();
+        CachedToken stale = forceNew ? null : cache.get(key.systemName(), key.subject());
+        try {
+            ConnectedSystem system = system(key.systemName());
+            Grant grant = grants.get(system.grantType());
+            requireMatchingSubject(system, grant, key.subject());
+            if (!forceNew) {
+                SystemStatus status = systems.status(system.name());
+                if (!status.isOk()) {
+                    throw ConduitException.builder(ErrorCode.SYSTEM_DISABLED,
+                            "connected system '" + system.name() + "' is disabled (" + status.code() + "): "
+                                    + status.reason())
+                            .system(system.name()).build();
+                }
+                failIfBackingOff(system);
             }
+            return obtainShared(system, grant, key, forceNew);
+        } catch (ConduitException e) {
+            if (stale == null || !servesStale(e.code()) || !clock.instant().isBefore(stale.token().expiresAt())) {
+                throw e;
+            }
+            // stale-while-revalidate: the token in hand is still valid; try renewing it again after the window
+            long retryAt = Math.min(clock.millis() + renewalWindow.toMillis(), stale.token().expiresAt().toEpochMilli());
+            cache.put(key, new CachedToken(stale.token(), retryAt, stale.issuedAt()));
+            LOG.log(Level.FINE, () -> "renewing the token of " + key + " failed (" + e.code() + "); serving the current"
+                    + " one until " + stale.token().expiresAt());
+            return stale.token();
         }
-        Instant deadline = clock.instant().plus(system.retryPolicy().maxWait());
+    }
+
+    private AccessToken obtainShared(ConnectedSystem system, Grant grant, TokenKey key, boolean forceNew) {
+        Instant deadline = clock.instant().plus(system.lifecycle().retryPolicy().maxWait());
         while (true) {
             CompletableFuture<CachedToken> mine = new CompletableFuture<>();
             CompletableFuture<CachedToken> running = inFlight.putIfAbsent(key, mine);
             if (running != null) {
                 CachedToken shared = await(running, deadline, system);
-                if (!forceNew || shared.issuedAfter(deadline.minus(system.retryPolicy().maxWait()))) {
+                if (!forceNew || shared.issuedAfter(deadline.minus(system.lifecycle().retryPolicy().maxWait()))) {
                     return shared.token();
                 }
                 continue; // a test must see a token requested after it began: join the next flight
@@ -206,6 +262,32 @@ public final class TokenService {
         }
     }
 
+    /**
+     * Failures after which a still-valid token is served: the provider's, the user's (an {@code invalid_grant} ends the
+     * user's authorization at the token's expiry, not before) and Conduit's own. Not a refused client, which disables the
+     * system, nor a request's mistake.
+     */
+    private static boolean servesStale(ErrorCode code) {
+        return code.scope() == FailureScope.PROVIDER || code.scope() == FailureScope.USER
+                || code.scope() == FailureScope.CONDUIT;
+    }
+
+    /** Fails fast, without a token request, while the system's provider has asked Conduit to wait. */
+    private void failIfBackingOff(ConnectedSystem system) {
+        BackOff backOff = backOffs.get(system.name());
+        if (backOff == null) {
+            return;
+        }
+        Duration left = Duration.between(clock.instant(), backOff.until());
+        if (left.isNegative() || left.isZero()) {
+            backOffs.remove(system.name(), backOff);
+            return;
+        }
+        throw ConduitException.builder(backOff.code(), "the provider of '" + system.name() + "' asked to wait until "
+                + backOff.until() + " (Retry-After); no token is requested before then").system(system.name())
+                .retryAfter(left).build();
+    }
+
     /** Waits for another caller's flight, but only until this caller's own deadline. */
     private CachedToken await(CompletableFuture<CachedToken> running, Instant deadline, ConnectedSystem system) {
         long waitMillis = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
@@ -218,7 +300,7 @@ public final class TokenService {
             throw new ConduitException(ErrorCode.INTERNAL_ERROR, "token request failed: " + e.getCause());
         } catch (TimeoutException e) {
             throw ConduitException.builder(ErrorCode.ENDPOINT_UNAVAILABLE, "gave up waiting for a token of '"
-                    + system.name() + "' after " + system.retryPolicy().maxWait().toSeconds() + " s")
+                    + system.name() + "' after " + system.lifecycle().retryPolicy().maxWait().toSeconds() + " s")
                     .system(system.name()).build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -229,7 +311,7 @@ public final class TokenService {
     /** The retry loop: each attempt is one exclusive store update holding at most one token request. */
     private CachedToken obtain(ConnectedSystem system, Grant grant, TokenKey key, boolean forceNew, Instant deadline) {
         GrantRequest request = new GrantRequest(system, key.subject(), endpoints.forSystem(system), clock);
-        int maxAttempts = system.retryPolicy().maxAttempts();
+        int maxAttempts = system.lifecycle().retryPolicy().maxAttempts();
         for (int attempt = 1; ; attempt++) {
             Attempt outcome = new Attempt(forceNew);
             try {
@@ -249,11 +331,25 @@ public final class TokenService {
                 if (neverDisables(failure.code())) {
                     throw failure;
                 }
+                if (failure.code() == ErrorCode.INVALID_CLIENT) {
+                    disable(system, failure, "at once: the provider refuses the client itself");
+                    throw failure;
+                }
                 Duration wait = Backoff.after(attempt, failure.retryAfter().orElse(null));
-                boolean retry = RETRYABLE.contains(failure.code()) && attempt < maxAttempts
-                        && clock.instant().plus(wait).isBefore(deadline);
+                boolean retryable = RETRYABLE.contains(failure.code());
+                if (retryable && failure.retryAfter().isPresent() && !clock.instant().plus(wait).isBefore(deadline)) {
+                    // the provider asks for longer than the budget: respect it, without punishing the system for it
+                    openBackOff(system, failure, clock.instant().plus(failure.retryAfter().get()));
+                    throw failure;
+                }
+                boolean retry = retryable && attempt < maxAttempts && clock.instant().plus(wait).isBefore(deadline);
                 if (!retry) {
-                    disable(system, failure, attempt);
+                    // a user's refresh failure is that user's; only a per-app token that cannot be had is the system's
+                    if (!outcome.refreshing) {
+                        disable(system, failure, retryable
+                                ? "after " + attempt + (attempt == 1 ? " attempt" : " attempts")
+                                : "at once: the provider's answer cannot change by trying again");
+                    }
                     throw failure;
                 }
                 int failed = attempt;
@@ -274,9 +370,19 @@ public final class TokenService {
                 || code.scope() == FailureScope.CONDUIT || code == ErrorCode.SYSTEM_DISABLED;
     }
 
-    private void disable(ConnectedSystem system, ConduitException failure, int attempts) {
-        String reason = failure.getMessage() + (RETRYABLE.contains(failure.code())
-                ? " (gave up after " + attempts + (attempts == 1 ? " attempt)" : " attempts)") : "");
+    private void openBackOff(ConnectedSystem system, ConduitException failure, Instant until) {
+        backOffs.merge(system.name(), new BackOff(until, failure.code()),
+                (old, newer) -> newer.until().isAfter(old.until()) ? newer : old);
+        LOG.info(() -> "connected system '" + system.name() + "': the provider asked to wait until " + until + " ("
+                + failure.code() + "); calls fail fast until then, nothing is disabled");
+    }
+
+    /** A system's back-off: no token request before {@code until}; calls meanwhile fail with {@code code}. */
+    private record BackOff(Instant until, ErrorCode code) {
+    }
+
+    private void disable(ConnectedSystem system, ConduitException failure, String when) {
+        String reason = failure.getMessage() + " (disabled " + when + ")";
         systems.setStatus(system.name(), SystemStatus.error(failure.code(), reason, clock.instant()));
         cache.removeSystem(system.name());
         LogFields.log(LOG, Level.WARNING, system.name(), failure.code(),
@@ -296,6 +402,7 @@ public final class TokenService {
     private final class Attempt {
         private final boolean forceNew;
         boolean requested;
+        boolean refreshing;
         boolean invalidGrant;
 
         Attempt(boolean forceNew) {
@@ -309,6 +416,7 @@ public final class TokenService {
             Optional<dev.conduit.api.Secret> refreshToken = current.flatMap(TokenSet::refreshTokenIfAny);
             requested = true;
             if (refreshToken.isPresent() && grant.supportsRefresh()) {
+                refreshing = true;
                 try {
                     TokenSet refreshed = observed(system, TokenRequestKind.REFRESH,
                             () -> grant.refresh(request, refreshToken.get()));
@@ -327,11 +435,20 @@ public final class TokenService {
                         throw e;
                     }
                     invalidGrant = true;
-                    return Optional.empty(); // delete the user's tokens in the same transaction
+                    TokenSet ended = current.get();
+                    if (!clock.instant().isBefore(ended.expiresAt())) {
+                        return Optional.empty(); // delete the user's tokens in the same transaction
+                    }
+                    // the authorization ended, but the access token stays valid until it expires: keep only that
+                    return Optional.of(new TokenSet(ended.accessToken(), ended.tokenType(), ended.issuedAt(),
+                            ended.expiresAt(), null, ended.scope()));
                 }
             }
             if (grant instanceof InteractiveGrant) {
                 requested = false;
+                if (current.isPresent() && clock.instant().isBefore(current.get().expiresAt())) {
+                    return current; // nothing to refresh with, but still valid: used until it expires
+                }
                 return Optional.empty(); // nothing to refresh with: only the user can authorize
             }
             return Optional.of(observed(system, TokenRequestKind.ACQUIRE, () -> grant.acquire(request)));
@@ -381,8 +498,8 @@ public final class TokenService {
     static Instant refreshAt(ConnectedSystem system, TokenSet tokens) {
         Duration lifetime = Duration.between(tokens.issuedAt(), tokens.expiresAt());
         Duration lead = lifetime.isNegative() ? Duration.ZERO : lifetime.dividedBy(2);
-        if (system.refreshAhead().compareTo(lead) < 0) {
-            lead = system.refreshAhead();
+        if (system.lifecycle().refreshAhead().compareTo(lead) < 0) {
+            lead = system.lifecycle().refreshAhead();
         }
         return tokens.expiresAt().minus(lead);
     }
@@ -390,7 +507,11 @@ public final class TokenService {
     private CachedToken cacheEntry(ConnectedSystem system, TokenSet tokens) {
         AccessToken token = new AccessToken(tokens.accessToken(), tokens.tokenType(), tokens.expiresAt(),
                 tokens.scope());
-        return new CachedToken(token, refreshAt(system, tokens).toEpochMilli(), tokens.issuedAt());
+        // a user's token without a refresh token cannot be renewed ahead: it is used until it expires
+        boolean renewable = tokens.refreshToken() != null
+                || grants.get(system.grantType()).tokenScope() == TokenScope.PER_APP;
+        Instant renewAt = renewable ? refreshAt(system, tokens) : tokens.expiresAt();
+        return new CachedToken(token, renewAt.toEpochMilli(), tokens.issuedAt());
     }
 
     /** What the hot path reads: the token and the instant (epoch millis) from which it must be refreshed. */

@@ -148,12 +148,12 @@ public final class EndpointPolicy {
      */
     public void checkSystem(ConnectedSystem system) {
         TemplateRenderer renderer = TemplateRenderer.of(system);
-        check("tokenEndpoint", renderer.renderUrl("tokenEndpoint", system.tokenEndpoint()));
-        system.authorizationEndpoint().ifPresent(url -> check("authorizationEndpoint", url));
-        system.revocationEndpoint().ifPresent(url -> check("revocationEndpoint", url));
-        system.introspectionEndpoint().ifPresent(url -> check("introspectionEndpoint", url));
-        system.issuer().ifPresent(url -> check("issuer", url));
-        system.integrationBaseUrl().ifPresent(
+        check("tokenEndpoint", renderer.renderUrl("tokenEndpoint", system.endpoints().token()));
+        system.endpoints().authorization().ifPresent(url -> check("authorizationEndpoint", url));
+        system.endpoints().revocation().ifPresent(url -> check("revocationEndpoint", url));
+        system.endpoints().introspection().ifPresent(url -> check("introspectionEndpoint", url));
+        system.endpoints().issuer().ifPresent(url -> check("issuer", url));
+        system.integration().baseUrl().ifPresent(
                 url -> check("integrationBaseUrl", renderer.renderUrl("integrationBaseUrl", url)));
     }
 

@@ -51,13 +51,13 @@ class ConfiguredSystemsTest {
         ConnectedSystem system = configured.find("orders").orElseThrow();
 
         assertThat(configured.names()).containsExactly("orders");
-        assertThat(system.clientId()).isEqualTo("orders-client");
-        assertThat(system.clientSecret().orElseThrow().reveal()).isEqualTo("secret-from-env-1234");
-        assertThat(system.clientAuthMethod()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_POST);
-        assertThat(system.retryPolicy().maxAttempts()).isEqualTo(5);
-        assertThat(system.retryPolicy().maxWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(system.client().id()).isEqualTo("orders-client");
+        assertThat(system.client().secret().orElseThrow().reveal()).isEqualTo("secret-from-env-1234");
+        assertThat(system.client().method()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_POST);
+        assertThat(system.lifecycle().retryPolicy().maxAttempts()).isEqualTo(5);
+        assertThat(system.lifecycle().retryPolicy().maxWait()).isEqualTo(Duration.ofSeconds(30));
         assertThat(system.variables().get("tenant").reveal()).isEqualTo("acme");
-        assertThat(system.extraFormParameters()).containsEntry("audience", "urn:${tenant}");
+        assertThat(system.tokenRequest().extraFormParameters()).containsEntry("audience", "urn:${tenant}");
     }
 
     @Test
@@ -65,7 +65,7 @@ class ConfiguredSystemsTest {
         configured.find("orders");
         properties.put("conduit.systems.orders.client-secret", "rotated-secret-5678");
 
-        assertThat(configured.find("orders").orElseThrow().clientSecret().orElseThrow().reveal())
+        assertThat(configured.find("orders").orElseThrow().client().secret().orElseThrow().reveal())
                 .isEqualTo("rotated-secret-5678");
     }
 

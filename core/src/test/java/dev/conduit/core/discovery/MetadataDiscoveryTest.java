@@ -62,12 +62,12 @@ class MetadataDiscoveryTest {
         ConnectedSystem system = found.applyTo(ConnectedSystem.builder().name("acme").grantType("authorization_code")
                 .clientId("conduit").revocationEndpoint(server.url("/entered-by-admin"))).build();
 
-        assertThat(system.tokenEndpoint()).isEqualTo(issuer + "/token");
-        assertThat(system.authorizationEndpoint()).contains(issuer + "/auth");
-        assertThat(system.revocationEndpoint()).contains(server.url("/entered-by-admin"));
-        assertThat(system.introspectionEndpoint()).contains(issuer + "/introspect");
-        assertThat(system.issuer()).contains(issuer);
-        assertThat(system.issuerParameterSupported()).isTrue();
+        assertThat(system.endpoints().token()).isEqualTo(issuer + "/token");
+        assertThat(system.endpoints().authorization()).contains(issuer + "/auth");
+        assertThat(system.endpoints().revocation()).contains(server.url("/entered-by-admin"));
+        assertThat(system.endpoints().introspection()).contains(issuer + "/introspect");
+        assertThat(system.endpoints().issuer()).contains(issuer);
+        assertThat(system.endpoints().issuerParameterSupported()).isTrue();
         assertThat(found.tokenEndpointAuthMethods()).contains("private_key_jwt");
         found.check(system);
     }

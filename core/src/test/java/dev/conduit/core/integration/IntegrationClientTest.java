@@ -184,6 +184,8 @@ class IntegrationClientTest {
     void invokeWhen401ThenOneRefetchAndOneRetry() {
         server.enqueue(okToken("revoked-early", 3600), okToken("fresh", 3600));
         server.path(ORDERS).enqueue(status(401), json(200, "{}"));
+        tokens.accessToken(NAME, APP);
+        clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1)); // renewed at most once per window
 
         IntegrationResponse response = client.invoke(NAME, APP, IntegrationRequest.get("orders/42"));
 
@@ -198,6 +200,8 @@ class IntegrationClientTest {
     void invokeWhenRetryAlsoRejectedThenNoLoop() {
         server.setDefault(okToken("always-rejected", 3600));
         server.path(ORDERS).setDefault(status(403));
+        tokens.accessToken(NAME, APP);
+        clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1));
 
         IntegrationResponse response = client.invoke(NAME, APP, IntegrationRequest.get("orders/42"));
 
@@ -210,6 +214,7 @@ class IntegrationClientTest {
     void invokeWhen401ForAlreadyReplacedTokenThenNoSecondTokenRequest() {
         server.enqueue(okToken("replaced", 3600), okToken("current", 3600));
         AccessToken first = tokens.accessToken(NAME, APP);
+        clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1));
         AtomicBoolean renewedElsewhere = new AtomicBoolean();
         // while this call is in flight, another call renews the token; then the server rejects the old one
         server.path(ORDERS).handle(request -> {

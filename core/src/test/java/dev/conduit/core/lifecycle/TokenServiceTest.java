@@ -326,10 +326,12 @@ class TokenServiceTest {
         register(TestSystems.clientCredentials(server));
         server.enqueue(okToken("rejected", 3600), okToken("replacement", 3600));
         AccessToken rejected = service.accessToken(NAME, APP);
+        clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1));
 
         assertThat(service.invalidate(NAME, APP, rejected)).isTrue();
         assertThat(service.accessToken(NAME, APP).value().reveal()).isEqualTo("replacement");
-        assertThat(service.invalidate(NAME, APP, rejected)).isFalse();
+        // already replaced: a retry with the replacement may help, and needs no token request
+        assertThat(service.invalidate(NAME, APP, rejected)).isTrue();
         assertThat(service.accessToken(NAME, APP).value().reveal()).isEqualTo("replacement");
         assertThat(server.requestCount()).isEqualTo(2);
     }

@@ -61,7 +61,7 @@ class EngineObserverTest {
         tokens = new TokenService(systems, new InMemoryTokenStore(),
                 GrantRegistry.of(new ClientCredentialsGrant(), new RefreshingGrant()),
                 new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), HttpSettings.DEFAULT, clock), clock,
-                Sleeper.THREAD, observer);
+                Sleeper.THREAD, TokenService.DEFAULT_RENEWAL_WINDOW, observer);
         // default timeouts: a slow machine must not turn one request into a retry the test did not script
         client = new IntegrationClient(systems, tokens, TestSystems.loopbackPolicy(), HttpSettings.DEFAULT,
                 CallLimits.DEFAULT, observer);
@@ -117,6 +117,8 @@ class EngineObserverTest {
     void invokeWhenTheTokenIsRejectedThenOneRenewalAndBothCallsObservedWithTheirStatusAndHeaders() {
         server.enqueue(okToken("revoked-early", 3600), okToken("fresh", 3600));
         server.path(ORDERS).enqueue(status(401), json(200, "{}"));
+        tokens.accessToken(NAME, Subject.application());
+        clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1)); // renewed at most once per window
 
         client.invoke(NAME, Subject.application(), IntegrationRequest.get("orders/42"));
 

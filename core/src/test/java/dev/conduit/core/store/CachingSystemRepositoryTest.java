@@ -41,7 +41,7 @@ class CachingSystemRepositoryTest {
 
         cache.update(created.toBuilder().scope("read write").build());
 
-        assertThat(cache.find("orders").orElseThrow().scope()).hasToString("read write");
+        assertThat(cache.find("orders").orElseThrow().tokenRequest().scope()).hasToString("read write");
     }
 
     @Test
@@ -61,9 +61,9 @@ class CachingSystemRepositoryTest {
 
         stored.update(created.toBuilder().scope("admin").build());
 
-        assertThat(cache.find("orders").orElseThrow().scope()).hasToString("read");
+        assertThat(cache.find("orders").orElseThrow().tokenRequest().scope()).hasToString("read");
         clock.advance(Duration.ofMillis(2001));
-        assertThat(cache.find("orders").orElseThrow().scope()).hasToString("admin");
+        assertThat(cache.find("orders").orElseThrow().tokenRequest().scope()).hasToString("admin");
     }
 
     @Test

@@ -100,7 +100,7 @@ public final class AuthorizationCodeGrant implements InteractiveGrant {
         CodeVerifier verifier = RandomValues.newCodeVerifier();
         URI url = AuthorizationUrl.build(system, redirectUri, state, verifier);
         PendingAuthorization pending = new PendingAuthorization(state, system.name(), user, verifier, redirectUri,
-                system.issuer().orElse(null), clock.instant().plus(pendingLifetime));
+                system.endpoints().issuer().orElse(null), clock.instant().plus(pendingLifetime));
         return new AuthorizationRequest(url, pending);
     }
 
@@ -141,7 +141,7 @@ public final class AuthorizationCodeGrant implements InteractiveGrant {
 
     /** The scope the authorization request asked for (see {@link AuthorizationUrl}). */
     private static Scope requestedScope(ConnectedSystem system) {
-        return system.includeScope() ? system.scope() : Scope.EMPTY;
+        return system.tokenRequest().includeScope() ? system.tokenRequest().scope() : Scope.EMPTY;
     }
 
     private static TokenSet withScope(TokenSet tokens, Scope scope) {

@@ -71,7 +71,7 @@ final class AuthorizationResponse {
     private static void checkIssuer(String iss, PendingAuthorization pending, ConnectedSystem system) {
         String expected = pending.issuer();
         if (iss == null) {
-            if (system.issuerParameterSupported()) {
+            if (system.endpoints().issuerParameterSupported()) {
                 throw fail(ErrorCode.ISSUER_MISSING, system,
                         "iss: the provider advertises the iss parameter (RFC 9207) but the callback carries none");
             }
@@ -101,7 +101,7 @@ final class AuthorizationResponse {
             case ACCESS_DENIED -> ConduitException.builder(ErrorCode.ACCESS_DENIED,
                     "the user declined the authorization of " + name + " at the provider");
             case "invalid_scope" -> ConduitException.builder(ErrorCode.INVALID_SCOPE, "the provider refused the scope"
-                    + " requested for " + name + " (" + error + "); the scope requested is '" + system.scope() + "'")
+                    + " requested for " + name + " (" + error + "); the scope requested is '" + system.tokenRequest().scope() + "'")
                     .field("scope");
             case "unauthorized_client" -> ConduitException.builder(ErrorCode.UNAUTHORIZED_CLIENT,
                     "the provider does not let the client of " + name + " obtain an authorization code: " + error);

@@ -38,10 +38,10 @@ final class AuthorizationUrl {
     static URI build(ConnectedSystem system, String redirectUri, State state, CodeVerifier verifier) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("response_type", "code");
-        parameters.put("client_id", system.clientId());
+        parameters.put("client_id", system.client().id());
         parameters.put("redirect_uri", redirectUri);
-        if (system.includeScope() && !system.scope().isEmpty()) {
-            parameters.put("scope", system.scope().toString());
+        if (system.tokenRequest().includeScope() && !system.tokenRequest().scope().isEmpty()) {
+            parameters.put("scope", system.tokenRequest().scope().toString());
         }
         parameters.put("state", state.value());
         parameters.put("code_challenge", verifier.challenge());
@@ -80,14 +80,14 @@ final class AuthorizationUrl {
     }
 
     private static String endpoint(ConnectedSystem system) {
-        return system.authorizationEndpoint().orElseThrow(() -> ConduitException.invalidField("authorizationEndpoint",
+        return system.endpoints().authorization().orElseThrow(() -> ConduitException.invalidField("authorizationEndpoint",
                 "is required for the authorization code grant"));
     }
 
     /** The extra query parameters with their {@code ${variable}} templates rendered. */
     private static Map<String, String> extraParameters(ConnectedSystem system) {
         Map<String, String> rendered = new LinkedHashMap<>();
-        for (Map.Entry<String, String> parameter : system.extraQueryParameters().entrySet()) {
+        for (Map.Entry<String, String> parameter : system.tokenRequest().extraQueryParameters().entrySet()) {
             String field = "extraQueryParameters." + parameter.getKey();
             if (PROTOCOL_PARAMETERS.contains(parameter.getKey())) {
                 throw ConduitException.invalidField(field,

@@ -83,7 +83,7 @@ class AuthorizationCodeFlowTest {
 
         AuthorizationStatus completed = flow.authorizations.complete(ALICE, flow.callback(flow.begin(ALICE)));
 
-        assertThat(flow.system.scope()).isEqualTo(Scope.parse("read write"));
+        assertThat(flow.system.tokenRequest().scope()).isEqualTo(Scope.parse("read write"));
         assertThat(completed.scope()).isEqualTo(Scope.parse("read"));
         assertThat(flow.stored(ALICE).orElseThrow().scope()).isEqualTo(Scope.parse("read"));
         AuthorizationStatus status = flow.authorizations.status(flow.systemName(), ALICE);

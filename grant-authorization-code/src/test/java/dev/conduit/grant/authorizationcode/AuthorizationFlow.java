@@ -66,7 +66,7 @@ final class AuthorizationFlow implements AutoCloseable {
 
     /** The issuer configured, which a well-behaved provider sends back as {@code iss}. */
     String issuer() {
-        return system.issuer().orElseThrow();
+        return system.endpoints().issuer().orElseThrow();
     }
 
     AuthorizationRequest begin(Subject user) {
@@ -81,7 +81,7 @@ final class AuthorizationFlow implements AutoCloseable {
         Map<String, String> parameters = new HashMap<>();
         parameters.put("state", request.pending().state().value());
         parameters.put("code", "code-" + request.pending().user().userId());
-        system.issuer().ifPresent(issuer -> parameters.put("iss", issuer));
+        system.endpoints().issuer().ifPresent(issuer -> parameters.put("iss", issuer));
         for (int i = 0; i < extra.length; i += 2) {
             if (extra[i + 1] == null) {
                 parameters.remove(extra[i]);

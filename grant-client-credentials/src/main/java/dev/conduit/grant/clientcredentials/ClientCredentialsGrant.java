@@ -33,8 +33,8 @@ public final class ClientCredentialsGrant implements Grant {
         ConnectedSystem system = request.system();
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("grant_type", TYPE);
-        if (system.includeScope() && !system.scope().isEmpty()) {
-            parameters.put("scope", system.scope().toString());
+        if (system.tokenRequest().includeScope() && !system.tokenRequest().scope().isEmpty()) {
+            parameters.put("scope", system.tokenRequest().scope().toString());
         }
         // RFC 6749 section 4.4.3: a refresh token SHOULD NOT be included; if one is, it is not kept
         return request.tokenEndpoint().requestToken(parameters).withRefreshToken(null);

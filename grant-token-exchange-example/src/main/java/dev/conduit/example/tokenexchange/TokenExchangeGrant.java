@@ -44,7 +44,7 @@ public final class TokenExchangeGrant implements Grant {
 
     @Override
     public void validate(ConnectedSystem system) {
-        if (system.clientSecret().isEmpty()) {
+        if (system.client().secret().isEmpty()) {
             throw ConduitException.invalidField("clientSecret",
                     "token exchange obtains its subject token with the client's credentials: set the client secret");
         }
@@ -63,8 +63,8 @@ public final class TokenExchangeGrant implements Grant {
         exchange.put("subject_token", subject.accessToken().reveal());
         exchange.put("subject_token_type", ACCESS_TOKEN_TYPE);
         exchange.put("requested_token_type", ACCESS_TOKEN_TYPE);
-        if (!system.scope().isEmpty()) {
-            exchange.put("scope", system.scope().toString());
+        if (!system.tokenRequest().scope().isEmpty()) {
+            exchange.put("scope", system.tokenRequest().scope().toString());
         }
         Variable audience = system.variables().get(AUDIENCE_VARIABLE);
         if (audience != null) {

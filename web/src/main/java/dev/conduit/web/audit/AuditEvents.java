@@ -19,7 +19,7 @@ import java.util.StringJoiner;
 /**
  * The audit record of one answered API call: the outcome from the status, a failure's {@code ErrorCode} and field from
  * the problem document, and from a success's answer only names and codes (the fields changed, the token test's
- * outcome, the systems imported, the counts of a key rotation): never a value, so never a secret.
+ * outcome, the systems imported, the key id and counts of a key rotation): never a value, so never a secret.
  */
 public final class AuditEvents {
 
@@ -70,8 +70,12 @@ public final class AuditEvents {
                 });
                 details.put("systems", names.toString());
             }
-            if (answer.get("audit") instanceof JsonObject extra) {
-                extra.forEach((key, value) -> details.put(key, text(value)));
+            if (action == AuditAction.KEY_ROTATION) {
+                for (String member : new String[] {"primaryKey", "reEncrypted", "unreadable"}) {
+                    if (answer.containsKey(member)) {
+                        details.put(member, text(answer.get(member)));
+                    }
+                }
             }
         }
         return new AuditEvent(at, actor, action, system, outcome, details);

@@ -28,6 +28,11 @@ public record ConduitSettings(Optional<String> publicUrl, boolean allowLoopbackH
     public static final String TEMPLATES_DIR = "conduit.templates.dir";
     /** How long a server keeps a stored connected system in memory; an edit on another server shows after this. */
     public static final String SYSTEM_CACHE_SECONDS = "conduit.systems.cache-seconds";
+    /**
+     * How often a key's token is renewed at most after the resource server rejected it, and how long a token whose
+     * renewal failed is served before trying again (default 30).
+     */
+    public static final String RENEWAL_WINDOW_SECONDS = "conduit.tokens.renewal-window-seconds";
     /** The total time one integration call may take, headers and body (default 30). */
     public static final String INTEGRATION_DEADLINE_SECONDS = "conduit.integration.deadline-seconds";
     /** The largest resource-server answer an integration call relays (default 16 MiB). */

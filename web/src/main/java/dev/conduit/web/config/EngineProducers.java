@@ -11,6 +11,8 @@ import dev.conduit.core.audit.AuditRetention;
 import dev.conduit.core.audit.AuditTrail;
 import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.config.LayeredSystemRepository;
+import dev.conduit.core.crypto.KeyRotation;
+import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
@@ -19,6 +21,7 @@ import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
+import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.core.lifecycle.Sleeper;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.observe.EngineObserver;
@@ -26,8 +29,6 @@ import dev.conduit.core.observe.LogFields;
 import dev.conduit.web.observe.ConduitMetrics;
 import dev.conduit.web.observe.ConduitTracing;
 import dev.conduit.web.observe.LibertyLogFields;
-import dev.conduit.core.crypto.SecretCipher;
-import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.core.policy.HostResolver;
 import dev.conduit.core.store.CachingSystemRepository;
@@ -233,7 +234,10 @@ public class EngineProducers {
     @Singleton
     TokenService tokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
             TokenEndpointFactory endpoints, Clock clock, EngineObserver observer) {
-        return new TokenService(systems, store, grants, endpoints, clock, Sleeper.THREAD, observer);
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        Duration renewalWindow = config.getOptionalValue(ConduitSettings.RENEWAL_WINDOW_SECONDS, Integer.class)
+                .map(Duration::ofSeconds).orElse(TokenService.DEFAULT_RENEWAL_WINDOW);
+        return new TokenService(systems, store, grants, endpoints, clock, Sleeper.THREAD, renewalWindow, observer);
     }
 
     @Produces
@@ -289,6 +293,19 @@ public class EngineProducers {
         } catch (ContextNotActiveException | IllegalStateException e) {
             return new RestClientTokens.Caller(null, null);
         }
+    }
+
+    /**
+     * Re-encrypts every stored secret and token under the primary key ({@code POST /api/keys/rotate}); the stores
+     * here are separate instances over the same database and cipher, since the served ones sit behind caches and
+     * interfaces.
+     */
+    @Produces
+    @Singleton
+    KeyRotation keyRotation(MigratedDatabase database, SecretCipher cipher, Clock clock) {
+        DataSource data = database.dataSource();
+        return new KeyRotation(cipher, List.of(new JdbcConnectedSystemRepository(data, cipher, clock),
+                new JdbcTokenStore(data, cipher, clock), new JdbcPendingAuthorizationStore(data, cipher, clock)));
     }
 
     /** The audit trail as administrators read it ({@code GET /api/audit}). */

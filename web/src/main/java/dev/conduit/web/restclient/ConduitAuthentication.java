@@ -106,7 +106,9 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
             return;
         }
         RestClientTokens engine = tokens.get();
-        engine.rejected(use);
+        if (!engine.rejected(use)) {
+            return; // renewed less than a renewal window ago: the rejection is the answer
+        }
         // read to the end, which frees the connection, but not closed: closing ends the whole response in RESTEasy
         InputStream rejected = response.getEntityStream();
         if (rejected != null) {

@@ -69,7 +69,7 @@ public final class RestClientTokens {
         Subject subject = perUser ? userOf(current, systemName) : Subject.application();
         try {
             return new TokenUse(systemName, subject, tokens.accessToken(systemName, subject),
-                    system.tokenRejectedStatuses());
+                    system.lifecycle().tokenRejectedStatuses());
         } catch (ConduitException e) {
             if (perUser && Callers.mustAuthorize(e)) {
                 AuthorizationRequest link = links.create(systemName, current.user(), current.requestUri());
@@ -80,11 +80,12 @@ public final class RestClientTokens {
     }
 
     /**
-     * After the resource server rejected {@code rejected}: forgets it if it is still the current token, so that the
-     * next {@link #use} fetches a new one (or, when another call renewed it meanwhile, returns that one).
+     * After the resource server rejected {@code rejected}: renews it if it is still the current token and older than the
+     * renewal window, so that the next {@link #use} fetches a new one (or, when another call renewed it meanwhile,
+     * returns that one). False when the rejection stands: retrying would send the same token again.
      */
-    public void rejected(TokenUse rejected) {
-        tokens.invalidate(rejected.system(), rejected.subject(), rejected.token());
+    public boolean rejected(TokenUse rejected) {
+        return tokens.invalidate(rejected.system(), rejected.subject(), rejected.token());
     }
 
     private static Subject userOf(Caller caller, String systemName) {

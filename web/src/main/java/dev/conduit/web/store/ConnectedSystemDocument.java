@@ -74,17 +74,17 @@ final class ConnectedSystemDocument {
     static String configurationJson(ConnectedSystem system) {
         List<StoredVariable> variables = new ArrayList<>();
         system.variables().values().forEach(v -> variables.add(new StoredVariable(v.name(), v.secret(), v.plainValue())));
-        RetryPolicy retry = system.retryPolicy();
+        RetryPolicy retry = system.lifecycle().retryPolicy();
         Configuration document = new Configuration(FORMAT, system.description().orElse(null),
-                system.category().orElse(null), system.grantType(), system.tokenEndpoint(),
-                system.authorizationEndpoint().orElse(null), system.revocationEndpoint().orElse(null),
-                system.introspectionEndpoint().orElse(null), system.issuer().orElse(null),
-                system.issuerParameterSupported(), system.integrationBaseUrl().orElse(null), system.clientId(),
-                system.clientAuthMethod().name(), system.clientAssertionKeyId().orElse(null), system.scope().tokens(),
-                system.includeScope(), retry.maxAttempts(), retry.maxWait().toString(),
-                system.tokenRejectedStatuses(), system.tokenResponseKey(),
-                system.bodyFormat().name(), variables, system.extraQueryParameters(), system.extraFormParameters(),
-                system.extraHeaders(), system.defaultTokenLifetime().toString(), system.refreshAhead().toString());
+                system.category().orElse(null), system.grantType(), system.endpoints().token(),
+                system.endpoints().authorization().orElse(null), system.endpoints().revocation().orElse(null),
+                system.endpoints().introspection().orElse(null), system.endpoints().issuer().orElse(null),
+                system.endpoints().issuerParameterSupported(), system.integration().baseUrl().orElse(null), system.client().id(),
+                system.client().method().name(), system.client().assertionKeyId().orElse(null), system.tokenRequest().scope().tokens(),
+                system.tokenRequest().includeScope(), retry.maxAttempts(), retry.maxWait().toString(),
+                system.lifecycle().tokenRejectedStatuses(), system.tokenRequest().tokenResponseKey(),
+                system.tokenRequest().bodyFormat().name(), variables, system.tokenRequest().extraQueryParameters(), system.tokenRequest().extraFormParameters(),
+                system.tokenRequest().extraHeaders(), system.lifecycle().defaultTokenLifetime().toString(), system.lifecycle().refreshAhead().toString());
         return write(document, system.name());
     }
 
@@ -94,8 +94,8 @@ final class ConnectedSystemDocument {
         system.variables().values().stream()
                 .filter(v -> v.secret() && v.secretValue() != null)
                 .forEach(v -> variables.put(v.name(), v.secretValue().reveal()));
-        Secrets secrets = new Secrets(system.clientSecret().map(Secret::reveal).orElse(null),
-                system.clientAssertionKey().map(Secret::reveal).orElse(null), variables);
+        Secrets secrets = new Secrets(system.client().secret().map(Secret::reveal).orElse(null),
+                system.client().assertionKey().map(Secret::reveal).orElse(null), variables);
         return secrets.isEmpty() ? Optional.empty() : Optional.of(Secret.of(write(secrets, system.name())));
     }
 

@@ -7,6 +7,8 @@ import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.core.config.LayeredSystemRepository;
+import dev.conduit.core.crypto.ReEncryptable;
+import dev.conduit.core.crypto.ReEncryption;
 import dev.conduit.core.crypto.SecretCipher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,7 +34,7 @@ import javax.sql.DataSource;
  * nobody else changed it since it was read. The status is not versioned, so recording an error never makes an
  * administrator's edit fail.
  */
-public final class JdbcConnectedSystemRepository implements ConnectedSystemRepository {
+public final class JdbcConnectedSystemRepository implements ConnectedSystemRepository, ReEncryptable {
 
     private static final Logger LOG = Logger.getLogger(JdbcConnectedSystemRepository.class.getName());
 
@@ -218,6 +220,13 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
         }
     }
 
+    /** {@inheritDoc} The secrets of every stored system. */
+    @Override
+    public ReEncryption reEncrypt() {
+        return new ReEncryptor("connected system secrets", "conduit_connected_system", List.of("name"),
+                List.of("secrets"), (key, column) -> context(key.get(0))).run(dataSource, secrets);
+    }
+
     private String sealedSecrets(ConnectedSystem system) {
         return ConnectedSystemDocument.secretsJson(system)
                 .map(json -> secrets.seal(json, context(system.name())))
@@ -230,9 +239,9 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
         Optional<Secret> secretsJson = secrets.open(sealed, context(name));
         boolean secretsLost = sealed != null && secretsJson.isEmpty();
         if (secretsLost) {
-            LOG.log(Level.WARNING, () -> "The secrets of connected system '" + name + "' cannot be decrypted (tampered,"
-                    + " or encrypted with a key that is not configured): its client secret and secret variables read"
-                    + " as not set; enter them again");
+            LOG.log(Level.WARNING, () -> "The secrets of connected system '" + name + "' cannot be decrypted ("
+                    + secrets.whyUnreadable(sealed) + "): its client secret and secret variables read as not set;"
+                    + " enter them again");
         }
         return ConnectedSystemDocument.read(name, rs.getLong("version"), rs.getString("configuration"), secretsJson,
                 secretsLost);

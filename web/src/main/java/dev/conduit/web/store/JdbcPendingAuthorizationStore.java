@@ -8,6 +8,8 @@ import dev.conduit.api.grant.PendingAuthorization;
 import dev.conduit.api.grant.PendingAuthorizationStore;
 import dev.conduit.api.grant.State;
 import dev.conduit.api.token.Subject;
+import dev.conduit.core.crypto.ReEncryptable;
+import dev.conduit.core.crypto.ReEncryption;
 import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
 import java.sql.Connection;
@@ -17,6 +19,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,7 +33,7 @@ import javax.sql.DataSource;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-10.12">RFC 6749 section 10.12</a> (one-time state)
  */
-public final class JdbcPendingAuthorizationStore implements PendingAuthorizationStore {
+public final class JdbcPendingAuthorizationStore implements PendingAuthorizationStore, ReEncryptable {
 
     private static final Logger LOG = Logger.getLogger(JdbcPendingAuthorizationStore.class.getName());
 
@@ -189,16 +192,24 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
         String state = rs.getString("state");
         String system = rs.getString("system_name");
         String user = rs.getString("user_id");
-        Optional<Secret> verifier = secrets.open(rs.getString("code_verifier"), context(state, system, user));
+        String sealed = rs.getString("code_verifier");
+        Optional<Secret> verifier = secrets.open(sealed, context(state, system, user));
         if (verifier.isEmpty()) {
             LOG.log(Level.WARNING, () -> "A pending authorization for connected system '" + system
-                    + "' cannot be decrypted (tampered, or encrypted with a key that is not configured):"
-                    + " it reads as absent");
+                    + "' cannot be decrypted (" + secrets.whyUnreadable(sealed) + "): it reads as absent");
             return Optional.empty();
         }
         return Optional.of(new PendingAuthorization(new State(state), system, Subject.user(user),
                 new CodeVerifier(verifier.get().reveal()), rs.getString("redirect_uri"), rs.getString("issuer"),
                 Jdbc.instant(rs, "expires_at")));
+    }
+
+    /** {@inheritDoc} The PKCE verifiers of the authorizations not completed yet. */
+    @Override
+    public ReEncryption reEncrypt() {
+        return new ReEncryptor("pending authorizations", "conduit_pending_authorization",
+                List.of("state", "system_name", "user_id"), List.of("code_verifier"),
+                (key, column) -> context(key.get(0), key.get(1), key.get(2))).run(dataSource, secrets);
     }
 
     private static String[] context(String state, String system, String user) {

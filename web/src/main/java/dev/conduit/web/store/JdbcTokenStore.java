@@ -8,6 +8,8 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenKey;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
+import dev.conduit.core.crypto.ReEncryptable;
+import dev.conduit.core.crypto.ReEncryption;
 import dev.conduit.core.crypto.SecretCipher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.time.Instant;
@@ -47,7 +50,7 @@ import javax.sql.DataSource;
  * <p>A change that outlasts its lease (longer than the lease duration) is not stored, since another node may own the
  * key by then; nor is a change whose key was removed meanwhile (disconnect, edit, delete).
  */
-public final class JdbcTokenStore implements TokenStore {
+public final class JdbcTokenStore implements TokenStore, ReEncryptable {
 
     /** The longest a caller waits for another request of the same key before giving up, unless configured otherwise. */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(60);
@@ -132,6 +135,15 @@ public final class JdbcTokenStore implements TokenStore {
             throw new IllegalArgumentException(name + " must be positive, was " + value);
         }
         return value;
+    }
+
+    /** {@inheritDoc} The access and refresh tokens of every key. */
+    @Override
+    public ReEncryption reEncrypt() {
+        return new ReEncryptor("tokens", "conduit_token", List.of("system_name", "subject_kind", "user_id"),
+                List.of("access_token", "refresh_token"),
+                (key, column) -> new String[] {"conduit_token", key.get(0), key.get(1), key.get(2), column})
+                .run(dataSource, secrets);
     }
 
     @Override
@@ -375,9 +387,9 @@ public final class JdbcTokenStore implements TokenStore {
         String sealedRefresh = rs.getString("refresh_token");
         Optional<Secret> refresh = secrets.open(sealedRefresh, context(key, "refresh_token"));
         if (access.isEmpty() || (sealedRefresh != null && refresh.isEmpty())) {
-            LOG.log(Level.WARNING, () -> "The stored token of " + describe(key)
-                    + " cannot be decrypted (tampered, or encrypted with a key that is not configured):"
-                    + " it reads as absent");
+            String unreadable = access.isEmpty() ? sealedAccess : sealedRefresh;
+            LOG.log(Level.WARNING, () -> "The stored token of " + describe(key) + " cannot be decrypted ("
+                    + secrets.whyUnreadable(unreadable) + "): it reads as absent");
             return Optional.empty();
         }
         return Optional.of(new TokenSet(access.get(), rs.getString("token_type"), Jdbc.instant(rs, "issued_at"),

@@ -30,6 +30,24 @@ final class SealedSecrets {
         return cipher.decrypt(sealed, associatedData(context));
     }
 
+    /** Whether a ciphertext is under another key than the primary one. */
+    boolean needsReEncryption(String sealed) {
+        return cipher.needsReEncryption(sealed);
+    }
+
+    /**
+     * Why a ciphertext does not open, naming the key id and never the value: a key that is not configured (retired),
+     * or a value that is tampered or bound to another row.
+     */
+    String whyUnreadable(String sealed) {
+        return SecretCipher.keyIdOf(sealed)
+                .map(id -> cipher.keyIds().contains(id)
+                        ? "tampered, or bound to another row; key '" + id + "' is configured"
+                        : "encrypted with key '" + id + "', which is not configured (retired?); configured: "
+                                + cipher.keyIds())
+                .orElse("not a Conduit ciphertext");
+    }
+
     /**
      * Length-prefixed parts, so that no two different contexts encode alike (a user id may contain any separator).
      */

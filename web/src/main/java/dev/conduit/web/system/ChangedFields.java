@@ -32,10 +32,10 @@ public final class ChangedFields {
                 changed.add(path);
             }
         }
-        if (!Objects.equals(before.clientSecret(), after.clientSecret())) {
+        if (!Objects.equals(before.client().secret(), after.client().secret())) {
             changed.add("clientSecret");
         }
-        if (!Objects.equals(before.clientAssertionKey(), after.clientAssertionKey())) {
+        if (!Objects.equals(before.client().assertionKey(), after.client().assertionKey())) {
             changed.add("clientAssertionKey");
         }
         for (Variable variable : after.variables().values()) {

@@ -117,8 +117,9 @@ public class ConnectedSystemsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replaces a connected system's configuration",
             description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one. Changing "
-                    + "endpoints, client, secret or scope discards the system's tokens. The answer lists the names "
-                    + "of the fields that changed (changed).")
+                    + "what decides which token is issued or where it goes (endpoints, client, secret, key, scope, "
+                    + "includeScope, extra parameters, variables, integrationBaseUrl) discards the system's tokens. "
+                    + "The answer lists the names of the fields that changed (changed).")
     public JsonObject update(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
         // the system as stored before the edit, to name the fields the edit changed
         AtomicReference<ConnectedSystem> before = new AtomicReference<>();

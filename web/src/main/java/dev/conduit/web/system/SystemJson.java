@@ -103,7 +103,7 @@ public final class SystemJson {
             throw ConduitException.invalidField("issuer", "is required to discover the endpoints (discover: true)");
         }
         return new SystemDraft(b, Optional.of(issuer.strip()), in.string("clientAuthMethod") != null,
-                in.has("clientAssertionKey") || stored.flatMap(ConnectedSystem::clientAssertionKey).isPresent());
+                in.has("clientAssertionKey") || stored.flatMap(s -> s.client().assertionKey()).isPresent());
     }
 
     private static ConnectedSystem.Builder builder(JsonFields in, String name, Optional<ConnectedSystem> stored) {
@@ -179,8 +179,8 @@ public final class SystemJson {
      */
     public static JsonObjectBuilder write(ConnectedSystem s) {
         JsonObjectBuilder json = writeConfiguration(s);
-        json.add("clientSecretSet", s.clientSecret().isPresent());
-        json.add("clientAssertionKeySet", s.clientAssertionKey().isPresent());
+        json.add("clientSecretSet", s.client().secret().isPresent());
+        json.add("clientAssertionKeySet", s.client().assertionKey().isPresent());
         json.add("version", s.version());
         return json;
     }
@@ -191,8 +191,8 @@ public final class SystemJson {
      * {@code clientAssertionKeyRequired} the same of a private_key_jwt signing key.
      */
     public static JsonObject writeForExport(ConnectedSystem s) {
-        return writeConfiguration(s).add("clientSecretRequired", s.clientSecret().isPresent())
-                .add("clientAssertionKeyRequired", s.clientAssertionKey().isPresent()).build();
+        return writeConfiguration(s).add("clientSecretRequired", s.client().secret().isPresent())
+                .add("clientAssertionKeyRequired", s.client().assertionKey().isPresent()).build();
     }
 
     private static JsonObjectBuilder writeConfiguration(ConnectedSystem s) {
@@ -201,26 +201,26 @@ public final class SystemJson {
         s.description().ifPresent(v -> json.add("description", v));
         s.category().ifPresent(v -> json.add("category", v));
         json.add("grantType", s.grantType());
-        json.add("tokenEndpoint", s.tokenEndpoint());
-        s.authorizationEndpoint().ifPresent(v -> json.add("authorizationEndpoint", v));
-        s.revocationEndpoint().ifPresent(v -> json.add("revocationEndpoint", v));
-        s.introspectionEndpoint().ifPresent(v -> json.add("introspectionEndpoint", v));
-        s.issuer().ifPresent(v -> json.add("issuer", v));
-        json.add("issuerParameterSupported", s.issuerParameterSupported());
-        s.integrationBaseUrl().ifPresent(v -> json.add("integrationBaseUrl", v));
-        json.add("clientId", s.clientId());
-        json.add("clientAuthMethod", s.clientAuthMethod().wireName());
-        s.clientAssertionKeyId().ifPresent(v -> json.add("clientAssertionKeyId", v));
-        json.add("scope", s.scope().toString());
-        json.add("includeScope", s.includeScope());
+        json.add("tokenEndpoint", s.endpoints().token());
+        s.endpoints().authorization().ifPresent(v -> json.add("authorizationEndpoint", v));
+        s.endpoints().revocation().ifPresent(v -> json.add("revocationEndpoint", v));
+        s.endpoints().introspection().ifPresent(v -> json.add("introspectionEndpoint", v));
+        s.endpoints().issuer().ifPresent(v -> json.add("issuer", v));
+        json.add("issuerParameterSupported", s.endpoints().issuerParameterSupported());
+        s.integration().baseUrl().ifPresent(v -> json.add("integrationBaseUrl", v));
+        json.add("clientId", s.client().id());
+        json.add("clientAuthMethod", s.client().method().wireName());
+        s.client().assertionKeyId().ifPresent(v -> json.add("clientAssertionKeyId", v));
+        json.add("scope", s.tokenRequest().scope().toString());
+        json.add("includeScope", s.tokenRequest().includeScope());
         json.add("retryPolicy", Json.createObjectBuilder()
-                .add("maxAttempts", s.retryPolicy().maxAttempts())
-                .add("maxWaitSeconds", s.retryPolicy().maxWait().toSeconds()));
+                .add("maxAttempts", s.lifecycle().retryPolicy().maxAttempts())
+                .add("maxWaitSeconds", s.lifecycle().retryPolicy().maxWait().toSeconds()));
         JsonArrayBuilder statuses = Json.createArrayBuilder();
-        s.tokenRejectedStatuses().forEach(statuses::add);
+        s.lifecycle().tokenRejectedStatuses().forEach(statuses::add);
         json.add("tokenRejectedStatuses", statuses);
-        json.add("tokenResponseKey", s.tokenResponseKey());
-        json.add("bodyFormat", s.bodyFormat().name());
+        json.add("tokenResponseKey", s.tokenRequest().tokenResponseKey());
+        json.add("bodyFormat", s.tokenRequest().bodyFormat().name());
         JsonObjectBuilder variables = Json.createObjectBuilder();
         for (Variable v : s.variables().values()) {
             JsonObjectBuilder variable = Json.createObjectBuilder().add("secret", v.secret());
@@ -232,18 +232,18 @@ public final class SystemJson {
             variables.add(v.name(), variable);
         }
         json.add("variables", variables);
-        json.add("extraQueryParameters", stringMap(s.extraQueryParameters()));
-        json.add("extraFormParameters", stringMap(s.extraFormParameters()));
-        json.add("extraHeaders", stringMap(s.extraHeaders()));
-        json.add("defaultTokenLifetimeSeconds", s.defaultTokenLifetime().toSeconds());
-        json.add("refreshAheadSeconds", s.refreshAhead().toSeconds());
+        json.add("extraQueryParameters", stringMap(s.tokenRequest().extraQueryParameters()));
+        json.add("extraFormParameters", stringMap(s.tokenRequest().extraFormParameters()));
+        json.add("extraHeaders", stringMap(s.tokenRequest().extraHeaders()));
+        json.add("defaultTokenLifetimeSeconds", s.lifecycle().defaultTokenLifetime().toSeconds());
+        json.add("refreshAheadSeconds", s.lifecycle().refreshAhead().toSeconds());
         return json;
     }
 
     private static Secret clientSecret(JsonFields in, Optional<ConnectedSystem> stored) {
         String secret = in.string("clientSecret");
         if (secret == null) {
-            return stored.flatMap(ConnectedSystem::clientSecret).orElse(null);
+            return stored.flatMap(s -> s.client().secret()).orElse(null);
         }
         if (secret.isEmpty()) {
             throw ConduitException.invalidField("clientSecret",
@@ -256,7 +256,7 @@ public final class SystemJson {
     private static Secret clientAssertionKey(JsonFields in, Optional<ConnectedSystem> stored) {
         String key = in.string("clientAssertionKey");
         if (key == null) {
-            return stored.flatMap(ConnectedSystem::clientAssertionKey).orElse(null);
+            return stored.flatMap(s -> s.client().assertionKey()).orElse(null);
         }
         if (key.isBlank()) {
             throw ConduitException.invalidField("clientAssertionKey",

@@ -40,26 +40,26 @@ public final class Customization {
                 .append("# never exported: fill every one in before importing, or the import is refused.\n");
         for (ConnectedSystem s : systems) {
             out.append("\n# ---- ").append(oneLine(s.name())).append(" (").append(s.grantType()).append(")\n");
-            entry(out, s.name(), "tokenEndpoint", Optional.of(s.tokenEndpoint()));
-            entry(out, s.name(), "authorizationEndpoint", s.authorizationEndpoint());
-            entry(out, s.name(), "revocationEndpoint", s.revocationEndpoint());
-            entry(out, s.name(), "introspectionEndpoint", s.introspectionEndpoint());
-            entry(out, s.name(), "issuer", s.issuer());
-            entry(out, s.name(), "integrationBaseUrl", s.integrationBaseUrl());
-            entry(out, s.name(), "clientId", Optional.of(s.clientId()));
-            if (s.clientAssertionKey().isPresent() || s.clientAssertionKeyId().isPresent()) {
-                entry(out, s.name(), "clientAssertionKeyId", s.clientAssertionKeyId());
+            entry(out, s.name(), "tokenEndpoint", Optional.of(s.endpoints().token()));
+            entry(out, s.name(), "authorizationEndpoint", s.endpoints().authorization());
+            entry(out, s.name(), "revocationEndpoint", s.endpoints().revocation());
+            entry(out, s.name(), "introspectionEndpoint", s.endpoints().introspection());
+            entry(out, s.name(), "issuer", s.endpoints().issuer());
+            entry(out, s.name(), "integrationBaseUrl", s.integration().baseUrl());
+            entry(out, s.name(), "clientId", Optional.of(s.client().id()));
+            if (s.client().assertionKey().isPresent() || s.client().assertionKeyId().isPresent()) {
+                entry(out, s.name(), "clientAssertionKeyId", s.client().assertionKeyId());
             }
-            entry(out, s.name(), "scope", Optional.of(s.scope().toString()));
+            entry(out, s.name(), "scope", Optional.of(s.tokenRequest().scope().toString()));
             for (Variable v : s.variables().values()) {
                 if (!v.secret()) {
                     entry(out, s.name(), VARIABLES + v.name(), Optional.of(v.plainValue()));
                 }
             }
-            if (s.clientSecret().isPresent()) {
+            if (s.client().secret().isPresent()) {
                 required(out, s.name(), "clientSecret", "the client secret");
             }
-            if (s.clientAssertionKey().isPresent()) {
+            if (s.client().assertionKey().isPresent()) {
                 required(out, s.name(), "clientAssertionKey",
                         "the private_key_jwt signing key (PKCS#8 PEM, line breaks as \\n)");
             }

@@ -11,6 +11,7 @@ import dev.conduit.api.Secret;
 import dev.conduit.api.system.Scope;
 import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenSet;
+import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.testing.RecordedRequest;
 import dev.conduit.core.testing.ScriptedResponse;
 import dev.conduit.web.TestConduit;
@@ -100,6 +101,12 @@ class ConduitAuthenticationTest {
                 .property(ConduitAuthentication.INVOKED_METHOD, invoked);
     }
 
+    /** Obtains the orders token and lets it age past the renewal window: only such a token is renewed on rejection. */
+    private void ordersTokenOlderThanTheRenewalWindow() {
+        conduit.tokenService.accessToken("orders", Subject.application());
+        conduit.clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1));
+    }
+
     private static Method method(Class<?> type, String name, Class<?>... parameters) {
         try {
             return type.getDeclaredMethod(name, parameters);
@@ -132,6 +139,7 @@ class ConduitAuthenticationTest {
                 ScriptedResponse.okToken("app-token-new", 3600));
         conduit.server.path("/api/orders/42").enqueue(ScriptedResponse.json(401, "{\"error\": \"invalid_token\"}"),
                 ScriptedResponse.json(200, "{\"id\": 42}").withHeader("X-Order-Version", "7"));
+        ordersTokenOlderThanTheRenewalWindow();
 
         Response response = call("orders/42", GET_ORDER).header("X-Trace", "trace-1").get();
 
@@ -149,6 +157,7 @@ class ConduitAuthenticationTest {
     void filterWhenRejectedTwiceThenSecondRejectionReturnedAndNoThirdCall() {
         conduit.server.path("/token").setDefault(ScriptedResponse.okToken("app-token-x", 3600));
         conduit.server.path("/api/orders/42").setDefault(ScriptedResponse.json(403, "{\"error\": \"forbidden\"}"));
+        ordersTokenOlderThanTheRenewalWindow();
 
         Response response = call("orders/42", GET_ORDER).get();
 
@@ -176,6 +185,7 @@ class ConduitAuthenticationTest {
                 ScriptedResponse.okToken("app-token-b", 3600));
         conduit.server.path("/api/orders").enqueue(ScriptedResponse.status(401),
                 ScriptedResponse.json(201, "{\"id\": 43}"));
+        ordersTokenOlderThanTheRenewalWindow();
 
         Response response = call("orders", CREATE_ORDER).post(Entity.entity("{\"item\": \"pens\"}",
                 MediaType.APPLICATION_JSON_TYPE));

@@ -65,17 +65,17 @@ abstract class ConnectedSystemRepositoryContract {
         ConnectedSystem found = repository.find("crm").orElseThrow();
         assertThat(found).usingRecursiveComparison().isEqualTo(system.toBuilder().version(1).build());
         assertThat(found).usingRecursiveComparison().isEqualTo(created);
-        assertThat(found.clientSecret().map(Secret::reveal)).contains(StoredSystems.CLIENT_SECRET);
-        assertThat(found.clientAssertionKey().map(Secret::reveal)).contains(StoredSystems.ASSERTION_KEY);
+        assertThat(found.client().secret().map(Secret::reveal)).contains(StoredSystems.CLIENT_SECRET);
+        assertThat(found.client().assertionKey().map(Secret::reveal)).contains(StoredSystems.ASSERTION_KEY);
         assertThat(found.variables().get("tenantKey").secretValue().reveal())
                 .isEqualTo(StoredSystems.SECRET_VARIABLE_VALUE);
         assertThat(found.variables().get("notYetSupplied")).isEqualTo(Variable.secret("notYetSupplied", null));
         // insertion order is configuration the administrator sees: it survives the round trip
         assertThat(found.variables().keySet()).containsExactly("subdomain", "tenantKey", "notYetSupplied", "region");
-        assertThat(found.extraQueryParameters().keySet()).containsExactly("zeta", "audience");
-        assertThat(found.extraFormParameters()).containsEntry("a", "\u00e9t\u00e9 \u2713");
-        assertThat(found.scope().tokens()).containsExactly("orders:read", "openid", "offline_access");
-        assertThat(found.refreshAhead()).isEqualTo(Duration.ofMillis(12_500));
+        assertThat(found.tokenRequest().extraQueryParameters().keySet()).containsExactly("zeta", "audience");
+        assertThat(found.tokenRequest().extraFormParameters()).containsEntry("a", "\u00e9t\u00e9 \u2713");
+        assertThat(found.tokenRequest().scope().tokens()).containsExactly("orders:read", "openid", "offline_access");
+        assertThat(found.lifecycle().refreshAhead()).isEqualTo(Duration.ofMillis(12_500));
     }
 
     @Test
@@ -106,7 +106,7 @@ abstract class ConnectedSystemRepositoryContract {
 
         ConnectedSystem found = repository.find("minimal").orElseThrow();
         assertThat(found).usingRecursiveComparison().isEqualTo(system.toBuilder().version(1).build());
-        assertThat(found.clientSecret()).isEmpty();
+        assertThat(found.client().secret()).isEmpty();
         assertThat(Sql.queryString(dataSource, "SELECT secrets FROM conduit_connected_system")).isNull();
     }
 
@@ -153,7 +153,7 @@ abstract class ConnectedSystemRepositoryContract {
                 .containsOnly(ErrorCode.DUPLICATE_SYSTEM);
         ConnectedSystem winner = (ConnectedSystem) outcomes.stream().filter(ConnectedSystem.class::isInstance)
                 .findFirst().orElseThrow();
-        assertThat(repository.find("raced").orElseThrow().clientId()).isEqualTo(winner.clientId());
+        assertThat(repository.find("raced").orElseThrow().client().id()).isEqualTo(winner.client().id());
     }
 
     @Test
@@ -170,7 +170,7 @@ abstract class ConnectedSystemRepositoryContract {
         assertThat(updated.version()).isEqualTo(2);
         ConnectedSystem found = repository.find("crm").orElseThrow();
         assertThat(found).usingRecursiveComparison().isEqualTo(changed.toBuilder().version(2).build());
-        assertThat(found.clientSecret().orElseThrow().reveal()).isEqualTo("rotated-secret-0d5e");
+        assertThat(found.client().secret().orElseThrow().reveal()).isEqualTo("rotated-secret-0d5e");
     }
 
     @Test
@@ -180,7 +180,7 @@ abstract class ConnectedSystemRepositoryContract {
 
         repository.update(created.toBuilder().clientSecret(null).build());
 
-        assertThat(repository.find("crm").orElseThrow().clientSecret()).isEmpty();
+        assertThat(repository.find("crm").orElseThrow().client().secret()).isEmpty();
         assertThat(Sql.queryString(dataSource, "SELECT secrets FROM conduit_connected_system")).isNull();
     }
 
@@ -256,7 +256,7 @@ abstract class ConnectedSystemRepositoryContract {
 
         // the same order on H2 and PostgreSQL, whatever the database's collation
         assertThat(all).extracting(ConnectedSystem::name).containsExactly("Billing", "billing", "crm", "ERP", "zendesk");
-        assertThat(all.get(2).clientSecret()).isPresent();
+        assertThat(all.get(2).client().secret()).isPresent();
         assertThat(all).extracting(ConnectedSystem::version).containsOnly(1L);
     }
 
@@ -326,8 +326,8 @@ abstract class ConnectedSystemRepositoryContract {
             found = leaks.collect(repository.find("crm").orElseThrow());
         }
 
-        assertThat(found.clientSecret()).isEmpty();
-        assertThat(found.clientAssertionKey()).isEmpty();
+        assertThat(found.client().secret()).isEmpty();
+        assertThat(found.client().assertionKey()).isEmpty();
         assertThat(found.variables().get("tenantKey")).isEqualTo(Variable.secret("tenantKey", null));
         assertThat(found.variables().get("subdomain")).isEqualTo(Variable.plain("subdomain", "acme"));
         assertThat(leaks.collected()).anyMatch(line -> line.contains("cannot be decrypted"));
@@ -360,8 +360,8 @@ abstract class ConnectedSystemRepositoryContract {
         Sql.update(dataSource, "UPDATE conduit_connected_system SET secrets = (SELECT secrets FROM"
                 + " conduit_connected_system WHERE name = 'crm') WHERE name = 'erp'");
 
-        assertThat(repository.find("erp").orElseThrow().clientSecret()).isEmpty();
-        assertThat(repository.find("crm").orElseThrow().clientSecret()).isPresent();
+        assertThat(repository.find("erp").orElseThrow().client().secret()).isEmpty();
+        assertThat(repository.find("crm").orElseThrow().client().secret()).isPresent();
     }
 
     @Test

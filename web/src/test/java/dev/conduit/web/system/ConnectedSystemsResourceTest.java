@@ -157,7 +157,7 @@ class ConnectedSystemsResourceTest {
         assertThatThrownBy(() -> resource.create(body(other), uri("connected-systems")))
                 .isInstanceOfSatisfying(ConduitException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_SYSTEM));
-        assertThat(conduit.systems.find("crm").orElseThrow().clientId()).isEqualTo(TestSystems.CLIENT_ID);
+        assertThat(conduit.systems.find("crm").orElseThrow().client().id()).isEqualTo(TestSystems.CLIENT_ID);
         assertThat(conduit.systems.find("crm").orElseThrow().version()).isEqualTo(1);
     }
 

@@ -70,7 +70,7 @@ class DiscoveryOnSaveTest {
         assertThat(view.getString("introspectionEndpoint")).isEqualTo(conduit.server.url("/introspect"));
         assertThat(view.getBoolean("issuerParameterSupported")).isTrue();
         assertThat(view.getString("clientAuthMethod")).isEqualTo("client_secret_basic");
-        assertThat(conduit.systems.find("calendar").orElseThrow().issuer()).contains(issuer);
+        assertThat(conduit.systems.find("calendar").orElseThrow().endpoints().issuer()).contains(issuer);
         assertThat(conduit.server.requestCount(RFC8414)).isEqualTo(1);
         assertThat(conduit.server.requestCount()).isEqualTo(1);
     }
@@ -146,8 +146,8 @@ class DiscoveryOnSaveTest {
 
         ConnectedSystem stored = conduit.systems.find("calendar").orElseThrow();
         assertThat(view.getString("clientAuthMethod")).isEqualTo("client_secret_post");
-        assertThat(stored.clientAuthMethod()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_POST);
-        assertThat(stored.clientSecret().orElseThrow().reveal()).isEqualTo(TestSystems.CLIENT_SECRET);
+        assertThat(stored.client().method()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_POST);
+        assertThat(stored.client().secret().orElseThrow().reveal()).isEqualTo(TestSystems.CLIENT_SECRET);
         assertThat(conduit.server.requestCount(RFC8414)).isEqualTo(2);
     }
 

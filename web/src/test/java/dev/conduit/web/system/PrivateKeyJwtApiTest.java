@@ -167,7 +167,7 @@ class PrivateKeyJwtApiTest {
             target.transfer.importPackage(Json.createObjectBuilder().add("package", export.getJsonObject("package"))
                     .add("customization", customization + "\n" + text).build());
 
-            assertThat(target.systems.find("crm").orElseThrow().clientAssertionKey()).isPresent();
+            assertThat(target.systems.find("crm").orElseThrow().client().assertionKey()).isPresent();
             assertThat(target.server.requestCount("/token")).isEqualTo(1);
             SignedJWT jwt = SignedJWT.parse(target.server.lastRequest().formParameter("client_assertion").orElseThrow());
             assertThat(jwt.verify(new RSASSAVerifier((RSAPublicKey) pair.getPublic()))).isTrue();

@@ -110,8 +110,8 @@ class SystemTransferTest {
         assertThat(imported).extracting(i -> i.system().name()).containsExactly("calendar", "crm");
         assertThat(imported).allMatch(SystemTransfer.Imported::created);
         ConnectedSystem crm = target.systems.find("crm").orElseThrow();
-        assertThat(crm.tokenEndpoint()).isEqualTo(target.server.url("/token"));
-        assertThat(crm.clientSecret().orElseThrow().reveal()).isEqualTo("target-secret");
+        assertThat(crm.endpoints().token()).isEqualTo(target.server.url("/token"));
+        assertThat(crm.client().secret().orElseThrow().reveal()).isEqualTo("target-secret");
         assertThat(crm.variables().get("apiKey").reveal()).isEqualTo("target-key");
         assertThat(crm.variables().get("tenant").reveal()).isEqualTo("globex");
         assertThat(target.server.requestCount("/token")).isEqualTo(1);
