@@ -10,6 +10,7 @@ public enum ErrorCode {
     // configuration
     INVALID_CONFIGURATION(400, FailureScope.REQUEST, "Correct the named field and save again."),
     ENDPOINT_NOT_ALLOWED(400, FailureScope.REQUEST, "Use an https URL on a public host, or allow-list the host in conduit.endpoints.allowed-hosts."),
+    SECRET_REQUIRED(400, FailureScope.REQUEST, "Send the secret or key again in the same request: a stored secret is only ever sent to the host it was entered for."),
     UNKNOWN_VARIABLE(400, FailureScope.REQUEST, "Define the variable on the connected system, or remove ${...} from the template."),
     UNKNOWN_GRANT_TYPE(400, FailureScope.REQUEST, "Use a grant type that is installed, or add the jar that provides it to the WAR."),
     GRANT_REGISTRY_INVALID(500, FailureScope.CONDUIT, "Exactly one jar must provide each grant type: remove the duplicate or add the missing jar."),
@@ -54,6 +55,7 @@ public enum ErrorCode {
     INTEGRATION_CALL_FAILED(502, FailureScope.PROVIDER, "The resource server could not be reached: check the system's base URL."),
     FORBIDDEN(403, FailureScope.REQUEST, "Sign in with a user who has the required role."),
     STORE_UNAVAILABLE(503, FailureScope.CONDUIT, "Conduit's database did not answer: check that it is running and reachable (GET /health/ready shows it); calls succeed again by themselves once it answers."),
+    CONFIGURATION_TAMPERED(500, FailureScope.SYSTEM, "The stored configuration does not match its seal: it was changed outside Conduit, or sealed with a key that is no longer configured. Configure that key, or delete the system and create it again."),
     INTERNAL_ERROR(500, FailureScope.CONDUIT, "An unexpected error occurred: the server log has the details.");
 
     private final int httpStatus;
