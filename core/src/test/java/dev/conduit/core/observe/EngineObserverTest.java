@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.Secret;
-import dev.conduit.api.grant.Grant;
+import dev.conduit.api.grant.AcquiringGrant;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.system.TokenScope;
 import dev.conduit.api.token.Subject;
@@ -76,9 +76,9 @@ class EngineObserverTest {
     void accessTokenWhenCachedThenOneMissOneAcquireThenHitsWithoutRequests() {
         server.enqueue(okToken("tok-1", 3600));
 
-        tokens.accessToken(NAME, Subject.application());
-        tokens.accessToken(NAME, Subject.application());
-        tokens.accessToken(NAME, Subject.application());
+        tokens.accessToken(systems.get(NAME), Subject.application());
+        tokens.accessToken(systems.get(NAME), Subject.application());
+        tokens.accessToken(systems.get(NAME), Subject.application());
 
         assertThat(observer.misses).hasValue(1);
         assertThat(observer.hits).hasValue(2);
@@ -90,7 +90,7 @@ class EngineObserverTest {
     void accessTokenWhenTheClientIsRefusedThenTheRequestEndsWithInvalidClient() {
         server.enqueue(oauthError(401, "invalid_client", "bad secret"));
 
-        assertThatThrownBy(() -> tokens.accessToken(NAME, Subject.application()))
+        assertThatThrownBy(() -> tokens.accessToken(systems.get(NAME), Subject.application()))
                 .isInstanceOfSatisfying(ConduitException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CLIENT));
 
@@ -102,9 +102,9 @@ class EngineObserverTest {
     void accessTokenWhenDueForRefreshThenARefreshRequestIsObserved() {
         server.enqueue(okToken("tok-1", 120, "refresh-1"), okToken("tok-2", 120, "refresh-2"));
 
-        tokens.accessToken("refreshing", Subject.application());
+        tokens.accessToken(systems.get("refreshing"), Subject.application());
         clock.advance(Duration.ofSeconds(100));
-        tokens.accessToken("refreshing", Subject.application());
+        tokens.accessToken(systems.get("refreshing"), Subject.application());
 
         assertThat(observer.misses).hasValue(2);
         assertThat(observer.events).containsExactly(
@@ -117,7 +117,7 @@ class EngineObserverTest {
     void invokeWhenTheTokenIsRejectedThenOneRenewalAndBothCallsObservedWithTheirStatusAndHeaders() {
         server.enqueue(okToken("revoked-early", 3600), okToken("fresh", 3600));
         server.path(ORDERS).enqueue(status(401), json(200, "{}"));
-        tokens.accessToken(NAME, Subject.application());
+        tokens.accessToken(systems.get(NAME), Subject.application());
         clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1)); // renewed at most once per window
 
         client.invoke(NAME, Subject.application(), IntegrationRequest.get("orders/42"));
@@ -211,7 +211,7 @@ class EngineObserverTest {
     }
 
     /** Client credentials that also refresh with a refresh token, for the refresh observation. */
-    static final class RefreshingGrant implements Grant {
+    static final class RefreshingGrant implements AcquiringGrant, dev.conduit.api.grant.RefreshingGrant {
         static final String TYPE = "refreshing_client_credentials";
 
         @Override
@@ -227,11 +227,6 @@ class EngineObserverTest {
         @Override
         public TokenSet acquire(GrantRequest request) {
             return request.tokenEndpoint().requestToken(Map.of("grant_type", "client_credentials"));
-        }
-
-        @Override
-        public boolean supportsRefresh() {
-            return true;
         }
 
         @Override
