@@ -70,7 +70,7 @@ class TokenResponseParserTest {
         TokenResponseParser nested = new TokenResponseParser("authed_user.access_token", Duration.ofMinutes(30),
                 java.util.Set.of("user"), null, CLOCK);
 
-        TokenSet tokens = nested.interpret(ok("token-nested-beside-another.json"), REQUESTED);
+        TokenSet tokens = nested.interpret(ok("token-nested-beside-another.json"), REQUESTED, List.of());
 
         assertThat(tokens.accessToken().reveal()).isEqualTo("xoxp-user-token-77d2e0");
         assertThat(tokens.tokenType()).isEqualTo("Bearer");
@@ -83,7 +83,7 @@ class TokenResponseParserTest {
         TokenResponseParser nested = new TokenResponseParser("authed_user.access_token", Duration.ofMinutes(30),
                 null, CLOCK);
 
-        assertThatThrownBy(() -> nested.interpret(ok("token-nested-beside-another.json"), REQUESTED))
+        assertThatThrownBy(() -> nested.interpret(ok("token-nested-beside-another.json"), REQUESTED, List.of()))
                 .isInstanceOfSatisfying(ConduitException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TOKEN_RESPONSE);
                     assertThat(e.getMessage()).contains("'user'").doesNotContain("xoxp-user-token-77d2e0");
