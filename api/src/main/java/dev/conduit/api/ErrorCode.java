@@ -10,6 +10,7 @@ public enum ErrorCode {
     // configuration
     INVALID_CONFIGURATION(400, FailureScope.REQUEST, "Correct the named field and save again."),
     ENDPOINT_NOT_ALLOWED(400, FailureScope.REQUEST, "Use an https URL on a public host, or allow-list the host in conduit.endpoints.allowed-hosts."),
+    SECRET_REQUIRED(400, FailureScope.REQUEST, "Send the secret or key again in the same request: a stored secret is only ever sent to the host it was entered for."),
     UNKNOWN_VARIABLE(400, FailureScope.REQUEST, "Define the variable on the connected system, or remove ${...} from the template."),
     UNKNOWN_GRANT_TYPE(400, FailureScope.REQUEST, "Use a grant type that is installed, or add the jar that provides it to the WAR."),
     GRANT_REGISTRY_INVALID(500, FailureScope.CONDUIT, "Exactly one jar must provide each grant type: remove the duplicate or add the missing jar."),
@@ -53,7 +54,11 @@ public enum ErrorCode {
     INTEGRATION_RESPONSE_TOO_LARGE(502, FailureScope.PROVIDER, "The resource server's answer is larger than Conduit relays: ask for less (paging, filters), or raise conduit.integration.max-response-bytes."),
     INTEGRATION_CALL_FAILED(502, FailureScope.PROVIDER, "The resource server could not be reached: check the system's base URL."),
     FORBIDDEN(403, FailureScope.REQUEST, "Sign in with a user who has the required role."),
+    SIGN_IN_FAILED(401, FailureScope.REQUEST, "Check the user name and password, or sign in through the organisation's identity provider."),
+    CROSS_SITE_REQUEST(403, FailureScope.REQUEST, "Send state-changing requests from Conduit's own pages, or from a client that sends a JSON body "
+            + "(Content-Type: application/json) and no Origin of another site."),
     STORE_UNAVAILABLE(503, FailureScope.CONDUIT, "Conduit's database did not answer: check that it is running and reachable (GET /health/ready shows it); calls succeed again by themselves once it answers."),
+    CONFIGURATION_TAMPERED(500, FailureScope.SYSTEM, "The stored configuration does not match its seal: it was changed outside Conduit, or sealed with a key that is no longer configured. Configure that key, or delete the system and create it again."),
     INTERNAL_ERROR(500, FailureScope.CONDUIT, "An unexpected error occurred: the server log has the details.");
 
     private final int httpStatus;

@@ -168,8 +168,9 @@ public class EngineProducers {
         Duration timeToLive = ConfigProvider.getConfig(EngineProducers.class.getClassLoader())
                 .getOptionalValue(ConduitSettings.SYSTEM_CACHE_SECONDS, Integer.class).map(Duration::ofSeconds)
                 .orElse(Duration.ofSeconds(2));
-        return new LayeredSystemRepository(configured, new CachingSystemRepository(
-                new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock), clock, timeToLive), clock);
+        JdbcConnectedSystemRepository stored = new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock);
+        stored.sealRowsOfEarlierVersions();
+        return new LayeredSystemRepository(configured, new CachingSystemRepository(stored, clock, timeToLive), clock);
     }
 
     @Produces

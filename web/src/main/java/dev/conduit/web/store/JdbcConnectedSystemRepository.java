@@ -27,7 +27,9 @@ import javax.sql.DataSource;
 
 /**
  * Keeps connected systems in the {@code conduit_connected_system} table: the configuration as a JSON document without
- * secrets, the client secret and secret variables as one ciphertext bound to the system's name, and the status.
+ * secrets, the client secret and secret variables as one ciphertext (the seal) bound to the whole configuration (name,
+ * grant type and document), and the status. A row whose configuration was edited in the database does not match its
+ * seal and is refused ({@code CONFIGURATION_TAMPERED}): no request is made to the endpoints it names.
  *
  * <p>Names are unique through the primary key, so two nodes creating the same name at once get one
  * {@code DUPLICATE_SYSTEM}. Updates are optimistic: {@code UPDATE ... WHERE version = ?} changes a row only when
@@ -41,7 +43,7 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
     /** The width of the {@code status_reason} column; longer reasons are shortened, never refused. */
     static final int MAX_REASON_LENGTH = 2000;
 
-    private static final String COLUMNS = "name, version, configuration, secrets";
+    private static final String COLUMNS = "name, version, grant_type, configuration, secrets";
     private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM conduit_connected_system WHERE name = ?";
     private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM conduit_connected_system";
 
@@ -56,6 +58,9 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
             "SELECT status_state, status_code, status_reason, status_since FROM conduit_connected_system WHERE name = ?";
     private static final String UPDATE_STATUS = "UPDATE conduit_connected_system SET status_state = ?, status_code = ?,"
             + " status_reason = ?, status_since = ? WHERE name = ?";
+
+    /** The secrets document of a system that has none: sealed all the same, so that its configuration is bound. */
+    private static final String NO_SECRETS = "{}";
 
     private final DataSource dataSource;
     private final SealedSecrets secrets;
@@ -89,7 +94,14 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
                 ResultSet rs = select.executeQuery()) {
             List<ConnectedSystem> systems = new ArrayList<>();
             while (rs.next()) {
-                systems.add(read(rs));
+                try {
+                    systems.add(read(rs));
+                } catch (ConduitException e) {
+                    // one refused row (logged by read) must not hide every other system from the list
+                    if (e.code() != ErrorCode.CONFIGURATION_TAMPERED) {
+                        throw e;
+                    }
+                }
             }
             systems.sort(Comparator.comparing(ConnectedSystem::name, LayeredSystemRepository.NAME_ORDER));
             return systems;
@@ -106,8 +118,9 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
                 PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setString(1, system.name());
             insert.setString(2, system.grantType());
-            insert.setString(3, ConnectedSystemDocument.configurationJson(system));
-            insert.setString(4, sealedSecrets(system));
+            String configuration = ConnectedSystemDocument.configurationJson(system);
+            insert.setString(3, configuration);
+            insert.setString(4, seal(system, configuration));
             insert.setString(5, SystemStatus.State.OK.name());
             Jdbc.setTimestamp(insert, 6, now);
             Jdbc.setTimestamp(insert, 7, now);
@@ -131,8 +144,9 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
             int changed;
             try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
                 update.setString(1, system.grantType());
-                update.setString(2, ConnectedSystemDocument.configurationJson(system));
-                update.setString(3, sealedSecrets(system));
+                String configuration = ConnectedSystemDocument.configurationJson(system);
+                update.setString(2, configuration);
+                update.setString(3, seal(system, configuration));
                 Jdbc.setTimestamp(update, 4, clock.instant());
                 update.setString(5, system.name());
                 update.setLong(6, system.version());
@@ -220,31 +234,89 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
         }
     }
 
-    /** {@inheritDoc} The secrets of every stored system. */
+    /** {@inheritDoc} The seals (secrets bound to the configuration) of every stored system. */
     @Override
     public ReEncryption reEncrypt() {
-        return new ReEncryptor("connected system secrets", "conduit_connected_system", List.of("name"),
-                List.of("secrets"), (key, column) -> context(key.get(0))).run(dataSource, secrets);
+        return new ReEncryptor("connected system secrets", "conduit_connected_system",
+                List.of("name", "grant_type", "configuration"), List.of("secrets"),
+                (key, column) -> seal(key.get(0), key.get(1), key.get(2))).run(dataSource, secrets);
     }
 
-    private String sealedSecrets(ConnectedSystem system) {
-        return ConnectedSystemDocument.secretsJson(system)
-                .map(json -> secrets.seal(json, context(system.name())))
-                .orElse(null);
+    /**
+     * The system's secrets, encrypted with the whole stored configuration (name, grant type, configuration document)
+     * as associated data. A system without secrets is sealed too (an empty secrets document), so that every row is
+     * authenticated: a configuration edited in the database no longer matches its seal.
+     */
+    private String seal(ConnectedSystem system, String configuration) {
+        Secret secretsJson = ConnectedSystemDocument.secretsJson(system).orElse(Secret.of(NO_SECRETS));
+        return secrets.seal(secretsJson, seal(system.name(), system.grantType(), configuration));
     }
 
+    /**
+     * Reads a row whose seal opens; a row whose seal does not (edited in the database, or sealed with a key no longer
+     * configured) is refused, since its endpoints cannot be trusted with the secrets or the tokens.
+     */
     private ConnectedSystem read(ResultSet rs) throws SQLException {
         String name = rs.getString("name");
+        String configuration = rs.getString("configuration");
         String sealed = rs.getString("secrets");
-        Optional<Secret> secretsJson = secrets.open(sealed, context(name));
-        boolean secretsLost = sealed != null && secretsJson.isEmpty();
-        if (secretsLost) {
-            LOG.log(Level.WARNING, () -> "The secrets of connected system '" + name + "' cannot be decrypted ("
-                    + secrets.whyUnreadable(sealed) + "): its client secret and secret variables read as not set;"
-                    + " enter them again");
+        Optional<Secret> secretsJson = secrets.open(sealed, seal(name, rs.getString("grant_type"), configuration));
+        if (secretsJson.isEmpty()) {
+            String why = sealed == null ? "it has no seal" : secrets.whyUnreadable(sealed);
+            LOG.log(Level.SEVERE, () -> "Connected system '" + name + "' is refused: its stored configuration does not"
+                    + " match its seal (" + why + "). No request is made with it.");
+            throw ConduitException.builder(ErrorCode.CONFIGURATION_TAMPERED, "Stored connected system '" + name
+                    + "' is refused: its configuration does not match its seal (" + why + ")").system(name).build();
         }
-        return ConnectedSystemDocument.read(name, rs.getLong("version"), rs.getString("configuration"), secretsJson,
-                secretsLost);
+        Optional<Secret> present = NO_SECRETS.equals(secretsJson.get().reveal()) ? Optional.empty() : secretsJson;
+        return ConnectedSystemDocument.read(name, rs.getLong("version"), configuration, present, false);
+    }
+
+    /**
+     * Seals the rows an earlier Conduit wrote (secrets bound to the name only, or none), once: only while no row of the
+     * table is sealed whole yet, so that a row written into the database later is never blessed by a restart.
+     *
+     * @return how many rows were sealed
+     */
+    public int sealRowsOfEarlierVersions() {
+        List<String[]> legacy = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(SELECT_ALL);
+                ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                String name = rs.getString("name");
+                String grantType = rs.getString("grant_type");
+                String configuration = rs.getString("configuration");
+                String sealed = rs.getString("secrets");
+                if (sealed != null && secrets.open(sealed, seal(name, grantType, configuration)).isPresent()) {
+                    return 0;
+                }
+                legacy.add(new String[] {name, grantType, configuration, sealed});
+            }
+            int sealedRows = 0;
+            for (String[] row : legacy) {
+                Optional<Secret> plain = row[3] == null ? Optional.of(Secret.of(NO_SECRETS))
+                        : secrets.open(row[3], new String[] {"conduit_connected_system", row[0], "secrets"});
+                if (plain.isEmpty()) {
+                    continue;
+                }
+                try (PreparedStatement update = connection.prepareStatement("UPDATE conduit_connected_system"
+                        + " SET secrets = ? WHERE name = ? AND configuration = ?")) {
+                    update.setString(1, secrets.seal(plain.get(), seal(row[0], row[1], row[2])));
+                    update.setString(2, row[0]);
+                    update.setString(3, row[2]);
+                    sealedRows += update.executeUpdate();
+                }
+            }
+            int count = sealedRows;
+            if (count > 0) {
+                LOG.info(() -> "Sealed " + count + " connected systems stored by an earlier version: each stored"
+                        + " configuration is now authenticated with its secrets");
+            }
+            return sealedRows;
+        } catch (SQLException e) {
+            throw Jdbc.failure("seal the connected systems of an earlier version", e);
+        }
     }
 
     private static SystemStatus readStatus(ResultSet rs) throws SQLException {
@@ -273,7 +345,8 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
     }
 
 
-    private static String[] context(String name) {
-        return new String[] {"conduit_connected_system", name, "secrets"};
+    /** The associated data of a row's seal: the whole stored configuration, each part length-prefixed. */
+    private static String[] seal(String name, String grantType, String configuration) {
+        return new String[] {"conduit_connected_system", name, "sealed-v2", grantType, configuration};
     }
 }

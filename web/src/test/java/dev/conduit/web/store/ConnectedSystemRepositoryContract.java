@@ -107,7 +107,8 @@ abstract class ConnectedSystemRepositoryContract {
         ConnectedSystem found = repository.find("minimal").orElseThrow();
         assertThat(found).usingRecursiveComparison().isEqualTo(system.toBuilder().version(1).build());
         assertThat(found.client().secret()).isEmpty();
-        assertThat(Sql.queryString(dataSource, "SELECT secrets FROM conduit_connected_system")).isNull();
+        // sealed all the same: the seal authenticates the configuration of a system without secrets too
+        assertThat(Sql.queryString(dataSource, "SELECT secrets FROM conduit_connected_system")).startsWith("v1.");
     }
 
     @Test
@@ -181,7 +182,6 @@ abstract class ConnectedSystemRepositoryContract {
         repository.update(created.toBuilder().clientSecret(null).build());
 
         assertThat(repository.find("crm").orElseThrow().client().secret()).isEmpty();
-        assertThat(Sql.queryString(dataSource, "SELECT secrets FROM conduit_connected_system")).isNull();
     }
 
     @Test
@@ -314,28 +314,26 @@ abstract class ConnectedSystemRepositoryContract {
     }
 
     @Test
-    void findWhenSecretsCiphertextHasOneFlippedByteThenSecretsReadAsNotSetAndNothingLeaks() throws Exception {
+    void findWhenSecretsCiphertextHasOneFlippedByteThenRefusedAsTamperedAndNothingLeaks() throws Exception {
         repository.create(StoredSystems.everyField("crm").clientAuthMethod(ClientAuthMethod.CLIENT_SECRET_POST).build());
         String sealed = Sql.queryString(dataSource, "SELECT secrets FROM conduit_connected_system");
         Sql.update(dataSource, "UPDATE conduit_connected_system SET secrets = ?", Tamper.flipOneByte(sealed));
         LeakCheck leaks = new LeakCheck().secret(StoredSystems.CLIENT_SECRET, StoredSystems.SECRET_VARIABLE_VALUE,
                 StoredSystems.ASSERTION_KEY_BODY);
 
-        ConnectedSystem found;
+        RuntimeException refused;
         try (AutoCloseable logs = leaks.recordLogs()) {
-            found = leaks.collect(repository.find("crm").orElseThrow());
+            refused = leaks.expectThrows(() -> repository.find("crm"));
         }
 
-        assertThat(found.client().secret()).isEmpty();
-        assertThat(found.client().assertionKey()).isEmpty();
-        assertThat(found.variables().get("tenantKey")).isEqualTo(Variable.secret("tenantKey", null));
-        assertThat(found.variables().get("subdomain")).isEqualTo(Variable.plain("subdomain", "acme"));
-        assertThat(leaks.collected()).anyMatch(line -> line.contains("cannot be decrypted"));
+        assertThat(refused).isInstanceOfSatisfying(ConduitException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_TAMPERED));
+        assertThat(leaks.collected()).anyMatch(line -> line.contains("does not match its seal"));
         leaks.assertNoLeak();
     }
 
     @Test
-    void findWhenPrivateKeyJwtKeyCannotBeDecryptedThenInternalErrorSayingWhatToDo() {
+    void findWhenSealCannotBeOpenedWithTheConfiguredKeyThenRefusedSayingWhatToDo() {
         repository.create(StoredSystems.everyField("crm").build());
         JdbcConnectedSystemRepository otherKey = new JdbcConnectedSystemRepository(dataSource, TestCiphers.fresh(), clock);
         LeakCheck leaks = new LeakCheck().secret(StoredSystems.CLIENT_SECRET, StoredSystems.ASSERTION_KEY_BODY);
@@ -343,9 +341,10 @@ abstract class ConnectedSystemRepositoryContract {
         RuntimeException e = leaks.expectThrows(() -> otherKey.find("crm"));
 
         assertThat(e).isInstanceOfSatisfying(ConduitException.class, ce -> {
-            assertThat(ce.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+            assertThat(ce.code()).isEqualTo(ErrorCode.CONFIGURATION_TAMPERED);
             assertThat(ce.systemName()).contains("crm");
-            assertThat(ce.getMessage()).contains("cannot be decrypted").contains("configure the key");
+            assertThat(ce.getMessage()).contains("does not match its seal");
+            assertThat(ce.hint()).contains("Configure that key");
         });
         leaks.assertNoLeak();
         // the row can still be deleted, so the name can be used again
@@ -353,24 +352,27 @@ abstract class ConnectedSystemRepositoryContract {
     }
 
     @Test
-    void findWhenSecretsCopiedFromAnotherSystemThenSecretsReadAsNotSet() {
+    void findWhenSecretsCopiedFromAnotherSystemThenThatSystemIsRefusedAsTampered() {
         repository.create(StoredSystems.everyField("crm").build());
         repository.create(StoredSystems.minimal("erp").clientSecret(Secret.of("erp-secret")).build());
 
         Sql.update(dataSource, "UPDATE conduit_connected_system SET secrets = (SELECT secrets FROM"
                 + " conduit_connected_system WHERE name = 'crm') WHERE name = 'erp'");
 
-        assertThat(repository.find("erp").orElseThrow().client().secret()).isEmpty();
+        assertThatThrownBy(() -> repository.find("erp")).isInstanceOfSatisfying(ConduitException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_TAMPERED));
         assertThat(repository.find("crm").orElseThrow().client().secret()).isPresent();
+        // the list leaves the refused system out rather than failing whole
+        assertThat(repository.findAll()).extracting(ConnectedSystem::name).containsExactly("crm");
     }
 
     @Test
-    void findWhenStoredDocumentIsCorruptThenInternalErrorNamingTheSystem() {
+    void findWhenStoredDocumentIsCorruptThenRefusedAsTamperedNamingTheSystem() {
         repository.create(StoredSystems.minimal("crm").build());
         Sql.update(dataSource, "UPDATE conduit_connected_system SET configuration = '{not json'");
 
         assertThatThrownBy(() -> repository.find("crm")).isInstanceOfSatisfying(ConduitException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+            assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_TAMPERED);
             assertThat(e.systemName()).contains("crm");
             assertThat(e.getMessage()).contains("'crm'");
         });
