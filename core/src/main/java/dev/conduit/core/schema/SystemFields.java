@@ -51,6 +51,12 @@ public final class SystemFields {
                     .text(s -> s.description().orElse(null), Builder::description),
             field("category", SYSTEM, FieldType.STRING, "Category").help("Groups systems in lists, at most 100 characters")
                     .text(s -> s.category().orElse(null), Builder::category),
+            // set together from one TemplateReference, which the JSON representation reads and writes whole
+            field("template.id", SYSTEM, FieldType.STRING, "Provider template")
+                    .help("The provider template the system was created from (GET /api/templates); recorded when a "
+                            + "system is created with \"template\": \"<id>\", kept by edits, informational"),
+            field("template.version", SYSTEM, FieldType.INTEGER, "Template version")
+                    .help("The template's version when the system was created from it"),
 
             field("tokenEndpoint", ENDPOINTS, FieldType.URL, "Token endpoint").required().perEnvironment()
                     .help("Where tokens are requested (RFC 6749 section 3.2); may hold ${variable} templates")
@@ -123,6 +129,16 @@ public final class SystemFields {
             field("extraHeaders", TOKEN_REQUEST, FieldType.MAP, "Extra headers").configKey("extra-header")
                     .help("Added to the token request; values may hold ${variable} templates")
                     .map(s -> s.tokenRequest().extraHeaders(), Builder::extraHeaders),
+            field("extraAuthorizationParameters", TOKEN_REQUEST, FieldType.MAP, "Extra authorization parameters")
+                    .configKey("extra-authorization").grants(AUTHORIZATION_CODE)
+                    .help("Added to the authorization request only, e.g. access_type=offline; values may hold "
+                            + "${variable} templates of plain variables")
+                    .map(s -> s.tokenRequest().extraAuthorizationParameters(), Builder::extraAuthorizationParameters),
+            field("bearerTokenTypes", TOKEN_REQUEST, FieldType.LIST, "Bearer token types")
+                    .help("token_type values the provider uses for tokens sent as Bearer tokens, e.g. user (Slack); "
+                            + "Bearer is always accepted")
+                    .bind(s -> s.tokenRequest().bearerTokenTypes(), Builder::bearerTokenTypes, SystemFields::names,
+                            types -> String.join(",", types)),
 
             field("retryPolicy.maxAttempts", LIFECYCLE, FieldType.INTEGER, "Attempts").configKey("max-attempts")
                     .defaultValue(RetryPolicy.DEFAULT.maxAttempts())
@@ -213,6 +229,11 @@ public final class SystemFields {
     private static Set<Integer> statuses(String value) {
         return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Integer::valueOf)
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Set<String> names(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
     }
 
     private static String statusText(Set<Integer> statuses) {
