@@ -54,6 +54,9 @@ public enum ErrorCode {
     INTEGRATION_RESPONSE_TOO_LARGE(502, FailureScope.PROVIDER, "The resource server's answer is larger than Conduit relays: ask for less (paging, filters), or raise conduit.integration.max-response-bytes."),
     INTEGRATION_CALL_FAILED(502, FailureScope.PROVIDER, "The resource server could not be reached: check the system's base URL."),
     FORBIDDEN(403, FailureScope.REQUEST, "Sign in with a user who has the required role."),
+    SIGN_IN_FAILED(401, FailureScope.REQUEST, "Check the user name and password, or sign in through the organisation's identity provider."),
+    CROSS_SITE_REQUEST(403, FailureScope.REQUEST, "Send state-changing requests from Conduit's own pages, or from a client that sends a JSON body "
+            + "(Content-Type: application/json) and no Origin of another site."),
     STORE_UNAVAILABLE(503, FailureScope.CONDUIT, "Conduit's database did not answer: check that it is running and reachable (GET /health/ready shows it); calls succeed again by themselves once it answers."),
     CONFIGURATION_TAMPERED(500, FailureScope.SYSTEM, "The stored configuration does not match its seal: it was changed outside Conduit, or sealed with a key that is no longer configured. Configure that key, or delete the system and create it again."),
     INTERNAL_ERROR(500, FailureScope.CONDUIT, "An unexpected error occurred: the server log has the details.");

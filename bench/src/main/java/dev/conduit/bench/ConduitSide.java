@@ -40,8 +40,10 @@ public final class ConduitSide {
     private final HttpTokenEndpointFactory endpoints;
     private final TokenService tokens;
     private final Clock clock;
-    /** The caller's string is not the configuration's instance, as in an application. */
-    private final String systemName = new String(SYSTEM.toCharArray());
+    /** The per-app system as an application holds it after reading it once. */
+    private final ConnectedSystem perApp;
+    /** The per-user system as an application holds it after reading it once. */
+    private final ConnectedSystem perUser;
 
     public ConduitSide(String tokenUrl, Clock clock) {
         this(tokenUrl, clock, new InMemoryTokenStore());
@@ -58,6 +60,8 @@ public final class ConduitSide {
         this.store = store;
         systems.create(system(SYSTEM, ClientCredentialsGrant.TYPE, tokenUrl));
         systems.create(system(USER_SYSTEM, PerUserBenchGrant.TYPE, tokenUrl));
+        this.perApp = systems.get(SYSTEM);
+        this.perUser = systems.get(USER_SYSTEM);
         this.grants = GrantRegistry.of(new ClientCredentialsGrant(), new PerUserBenchGrant());
         this.endpoints = new HttpTokenEndpointFactory(EndpointPolicy.allowingLoopback(List.of()), HttpSettings.DEFAULT,
                 clock);
@@ -82,26 +86,31 @@ public final class ConduitSide {
                 .build();
     }
 
+    /** The per-user system, read once, as a caller passes it to {@link TokenService#accessToken}. */
+    public ConnectedSystem userSystem() {
+        return perUser;
+    }
+
     public TokenService tokenService() {
         return tokens;
     }
 
     /** The application's token of the per-app system: what an integration call asks for. */
     public AccessToken applicationToken() {
-        return tokens.accessToken(systemName, Subject.application());
+        return tokens.accessToken(perApp, Subject.application());
     }
 
     /** Replaces the application's token by one that expired a millisecond ago, as if its lifetime had just run out. */
     public void seedJustExpired() {
         Instant now = clock.instant();
-        tokens.accept(SYSTEM, Subject.application(), new TokenSet(Secret.of("seed-expired"), "Bearer",
+        tokens.accept(perApp, Subject.application(), new TokenSet(Secret.of("seed-expired"), "Bearer",
                 now.minus(Duration.ofHours(1)), now.minusMillis(1), null, Scope.parse("read")));
     }
 
     /** Stores a valid one-hour token for one user of the per-user system, as completing an authorization would. */
     public void acceptUserToken(Subject user, String value) {
         Instant now = clock.instant();
-        tokens.accept(USER_SYSTEM, user, new TokenSet(Secret.of(value), "Bearer", now, now.plus(Duration.ofHours(1)),
+        tokens.accept(perUser, user, new TokenSet(Secret.of(value), "Bearer", now, now.plus(Duration.ofHours(1)),
                 Secret.of("refresh-" + value), Scope.parse("read")));
     }
 

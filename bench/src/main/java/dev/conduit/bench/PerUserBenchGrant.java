@@ -1,6 +1,6 @@
 package dev.conduit.bench;
 
-import dev.conduit.api.grant.Grant;
+import dev.conduit.api.grant.AcquiringGrant;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.system.TokenScope;
 import dev.conduit.api.token.TokenSet;
@@ -11,7 +11,7 @@ import java.util.Map;
  * without the browser step. Tokens are put in through {@link dev.conduit.core.lifecycle.TokenService#accept}; should
  * one be missing, it asks the loopback token endpoint, naming the user.
  */
-final class PerUserBenchGrant implements Grant {
+final class PerUserBenchGrant implements AcquiringGrant {
 
     static final String TYPE = "bench_per_user";
 

@@ -1,5 +1,6 @@
 package dev.conduit.bench;
 
+import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.lifecycle.AccessToken;
 import dev.conduit.core.lifecycle.TokenService;
@@ -41,7 +42,7 @@ public class PerUserLookupBenchmark {
     private final Clock clock = Clock.systemUTC();
     private LoopbackTokenServer server;
     private TokenService tokens;
-    private String systemName;
+    private ConnectedSystem system;
     /** What callers pass: equal to the stored keys' subjects, but other instances, as built from a request. */
     private Subject[] callers;
     private String[] callerIds;
@@ -52,7 +53,7 @@ public class PerUserLookupBenchmark {
         server = LoopbackTokenServer.start(Duration.ZERO, Duration.ofHours(1));
         ConduitSide conduit = new ConduitSide(server.tokenUrl(), clock);
         tokens = conduit.tokenService();
-        systemName = new String(ConduitSide.USER_SYSTEM.toCharArray());
+        system = conduit.userSystem();
         callers = new Subject[users];
         callerIds = new String[users];
         long expiresAt = clock.millis() + Duration.ofHours(1).toMillis();
@@ -75,7 +76,7 @@ public class PerUserLookupBenchmark {
 
     @Benchmark
     public AccessToken conduit() {
-        return tokens.accessToken(systemName, callers[ThreadLocalRandom.current().nextInt(users)]);
+        return tokens.accessToken(system, callers[ThreadLocalRandom.current().nextInt(users)]);
     }
 
     @Benchmark

@@ -2,6 +2,7 @@ package dev.conduit.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.core.lifecycle.AccessToken;
@@ -50,7 +51,7 @@ public class PostgresMissBenchmark {
     private HikariDataSource pool;
     private LoopbackTokenServer server;
     private ConduitSide conduit;
-    private String systemName;
+    private ConnectedSystem system;
     private Subject[] callers;
 
     @Setup(Level.Trial)
@@ -66,7 +67,7 @@ public class PostgresMissBenchmark {
         server = LoopbackTokenServer.start(Duration.ZERO, Duration.ofHours(1));
         conduit = new ConduitSide(server.tokenUrl(), clock, new JdbcTokenStore(pool, cipher, clock),
                 new JdbcConnectedSystemRepository(pool, cipher, clock));
-        systemName = new String(ConduitSide.USER_SYSTEM.toCharArray());
+        system = conduit.userSystem();
         callers = new Subject[USERS];
         for (int i = 0; i < USERS; i++) {
             conduit.acceptUserToken(Subject.user("user-" + i), "token-of-user-" + i);
@@ -93,6 +94,6 @@ public class PostgresMissBenchmark {
     @Benchmark
     public AccessToken conduitMiss() {
         return conduit.newTokenService()
-                .accessToken(systemName, callers[ThreadLocalRandom.current().nextInt(USERS)]);
+                .accessToken(system, callers[ThreadLocalRandom.current().nextInt(USERS)]);
     }
 }

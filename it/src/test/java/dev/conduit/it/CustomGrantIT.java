@@ -29,9 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Scenario 8 of issue 5: a grant plug-in of its own jar (module {@code grant-token-exchange-example}, built against
- * the api jar alone) is added to the unchanged WAR, found through ServiceLoader, and used through the same REST API
- * to obtain an RFC 8693 token-exchange token from Keycloak.
+ * A grant plug-in of its own jar (module {@code grant-token-exchange-example}, built against the api jar alone, an
+ * {@code AcquiringGrant} and a {@code ValidatingGrant}) is added to the unchanged WAR, found through ServiceLoader, and
+ * used through the same REST API to obtain an RFC 8693 token-exchange token from Keycloak; its own validation refuses a
+ * system it cannot serve.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -97,6 +98,28 @@ class CustomGrantIT {
             assertThat(claims.get("aud").toString()).contains(RealmClients.ORDERS_API);
             assertThat(KeycloakApi.events("TOKEN_EXCHANGE", RealmClients.EXCHANGE_CLIENT))
                     .hasSizeGreaterThan(exchangesBefore);
+        } finally {
+            admin.deleteSystemIfPresent(name);
+        }
+    }
+
+    @Test
+    void createWhenThePluggedInGrantCannotServeTheSystemThenItsOwnValidationRefusesAndNothingIsSaved() {
+        String name = TestSystems.uniqueName("exchange-nosecret");
+        Map<String, Object> system = TestSystems.clientCredentials(name, keycloak, RealmClients.EXCHANGE_SECRET,
+                "orders.read");
+        system.put("grantType", TOKEN_EXCHANGE);
+        system.put("clientId", RealmClients.EXCHANGE_CLIENT);
+        system.remove("clientSecret");
+        keycloak.clear();
+        try {
+            Response refused = admin.createSystem(system);
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.json().get("code").asText()).isEqualTo("INVALID_CONFIGURATION");
+            assertThat(refused.json().get("field").asText()).isEqualTo("clientSecret");
+            assertThat(admin.system(name).status()).isEqualTo(404);
+            assertThat(keycloak.exchanges(Exchange::isTokenRequest)).isEmpty();
         } finally {
             admin.deleteSystemIfPresent(name);
         }

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * A grant a user completes in a browser: {@link #begin} builds the authorization link, {@link #complete} exchanges the
  * callback for tokens. Core checks the pending authorization (known, unexpired, same user, single use) before
- * {@code complete}.
+ * {@code complete}, and fills the scope the answer leaves out with the scope the authorization request asked for.
+ * Without the user there is no token: core answers {@code AUTHORIZATION_REQUIRED} instead of asking the grant.
  */
 public interface InteractiveGrant extends Grant {
 

@@ -37,6 +37,11 @@ public record TokenSet(Secret accessToken, String tokenType, Instant issuedAt, I
         return new TokenSet(accessToken, tokenType, issuedAt, expiresAt, token, scope);
     }
 
+    /** A copy with another scope granted (e.g. the scope requested, when the answer named none). */
+    public TokenSet withScope(Scope granted) {
+        return new TokenSet(accessToken, tokenType, issuedAt, expiresAt, refreshToken, granted);
+    }
+
     /** True when the token is expired at {@code now}. */
     public boolean isExpiredAt(Instant now) {
         return !now.isBefore(expiresAt);

@@ -1,6 +1,7 @@
 package dev.conduit.core.administration;
 
 import dev.conduit.api.ConduitException;
+import dev.conduit.api.grant.AcquiringGrant;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.InteractiveGrant;
 import dev.conduit.api.system.ClientAuthMethod;
@@ -17,6 +18,7 @@ import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.api.token.Subject;
 import java.security.Principal;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -102,6 +104,11 @@ public final class SystemAdministration {
         }
     }
 
+    /** When the system last obtained its application token (per-app systems); empty for per-user systems. */
+    public Optional<Instant> lastTokenAt(ConnectedSystem system) {
+        return isPerUser(system) ? Optional.empty() : tokens.lastIssued(system.name());
+    }
+
     /**
      * Whether the system holds one token per user; a system whose grant is not installed counts as per-app, so that a
      * call fails on the missing grant rather than on the caller.
@@ -123,11 +130,23 @@ public final class SystemAdministration {
      * system, every URL passes the endpoint policy, and a private_key_jwt key can sign.
      */
     public void validate(ConnectedSystem system) {
-        Grant grant = grants.get(system.grantType());
-        grant.validate(system);
+        grants.validate(system);
         endpointPolicy.accept(system);
         if (system.client().method() == ClientAuthMethod.PRIVATE_KEY_JWT) {
             ClientAssertion.validateKey(system.client().assertionKey().orElseThrow());
+        }
+    }
+
+    /**
+     * What discovery finds at {@code issuer}, without saving anything, so that a person can review the endpoints
+     * before they save; a failure names the field {@code issuer}.
+     */
+    public AuthorizationServerMetadata discover(String issuer) {
+        try {
+            return discovery.discover(issuer);
+        } catch (ConduitException e) {
+            throw e.field().isPresent() ? e : ConduitException.builder(e.code(), e.getMessage()).field("issuer")
+                    .build();
         }
     }
 
@@ -217,7 +236,7 @@ public final class SystemAdministration {
     /** Obtains a new application token now and reports the outcome; the system's status follows it. */
     public TokenTest test(ConnectedSystem system) {
         try {
-            return TokenTest.succeeded(tokens.test(system.name()));
+            return TokenTest.succeeded(tokens.test(system));
         } catch (ConduitException e) {
             return TokenTest.failed(e.forSystem(system.name()));
         }
@@ -225,7 +244,8 @@ public final class SystemAdministration {
 
     private Optional<TokenTest> testIfAutonomous(ConnectedSystem system) {
         Grant grant = grants.get(system.grantType());
-        if (grant instanceof InteractiveGrant || grant.tokenScope() != TokenScope.PER_APP) {
+        if (!(grant instanceof AcquiringGrant) || grant instanceof InteractiveGrant
+                || grant.tokenScope() != TokenScope.PER_APP) {
             return Optional.empty();
         }
         return Optional.of(test(system));

@@ -145,9 +145,10 @@ public final class TokenResponseParser {
         String tokenType = tokenType(member(json, context, "token_type"));
         Duration lifetime = lifetime(member(json, context, "expires_in"));
         Secret refreshToken = refreshToken(member(json, context, "refresh_token"));
-        Scope scope = scope(member(json, context, "scope")).orElse(requested == null ? Scope.EMPTY : requested);
+        Scope scope = scope(member(json, context, "scope")).orElse(Scope.EMPTY);
         Instant issuedAt = clock.instant();
-        return new TokenSet(Secret.of(accessToken), tokenType, issuedAt, issuedAt.plus(lifetime), refreshToken, scope);
+        return GrantedTokens.issued(new TokenSet(Secret.of(accessToken), tokenType, issuedAt, issuedAt.plus(lifetime),
+                refreshToken, scope), requested);
     }
 
     /** The body as JSON, or {@code null} when it is empty or not JSON. */

@@ -74,7 +74,7 @@ public final class IntegrationClient {
         String systemName = system.name();
         long deadline = System.nanoTime() + limits.deadline().toNanos();
         URI target = target(system, request);
-        AccessToken token = tokens.accessToken(systemName, subject);
+        AccessToken token = tokens.accessToken(system, subject);
         IntegrationResponse first = send(system, target, request, token, false, deadline);
         if (!system.lifecycle().tokenRejectedStatuses().contains(first.status())) {
             return first;
@@ -84,7 +84,7 @@ public final class IntegrationClient {
         if (!tokens.invalidate(systemName, subject, token)) {
             return first;
         }
-        AccessToken renewed = tokens.accessToken(systemName, subject);
+        AccessToken renewed = tokens.accessToken(system, subject);
         return send(system, target, request, renewed, true, deadline);
     }
 

@@ -7,14 +7,17 @@ import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.grant.InteractiveGrant;
 import dev.conduit.api.grant.PendingAuthorization;
 import dev.conduit.api.grant.PendingAuthorizationStore;
+import dev.conduit.api.grant.RevokingGrant;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
+import dev.conduit.api.system.Scope;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.api.system.TokenScope;
 import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenKey;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
+import dev.conduit.core.endpoint.GrantedTokens;
 import dev.conduit.core.endpoint.TokenEndpointFactory;
 import java.time.Clock;
 import java.util.Map;
@@ -63,7 +66,7 @@ public final class AuthorizationService {
         ConnectedSystem system = system(systemName);
         InteractiveGrant grant = interactiveGrant(system);
         requireUser(system, user);
-        grant.validate(system);
+        grants.validate(system);
         AuthorizationRequest request = grant.begin(system, user, redirectUri, clock);
         pending.save(request.pending());
         return request;
@@ -105,7 +108,10 @@ public final class AuthorizationService {
         InteractiveGrant grant = interactiveGrant(system);
         TokenSet issued;
         try {
-            issued = grant.complete(callbackParameters, authorization, request(system, user));
+            // the scope was asked in the authorization request, not in the code exchange: an answer without scope
+            // granted that one
+            issued = GrantedTokens.issued(grant.complete(callbackParameters, authorization, request(system, user)),
+                    system.tokenRequest().includeScope() ? system.tokenRequest().scope() : Scope.EMPTY);
         } catch (ConduitException e) {
             throw e.forSystem(systemName);
         }
@@ -143,8 +149,9 @@ public final class AuthorizationService {
         requireUser(system, user);
         try {
             Optional<TokenSet> stored = tokens.load(new TokenKey(systemName, user));
-            if (stored.isPresent() && system.endpoints().revocation().isPresent()) {
-                grant.revoke(request(system, user), stored.get());
+            if (stored.isPresent() && system.endpoints().revocation().isPresent()
+                    && grant instanceof RevokingGrant revoking) {
+                revoking.revoke(request(system, user), stored.get());
             }
         } catch (RuntimeException e) {
             // the user asked to be disconnected: a provider that cannot revoke must not keep the tokens here

@@ -2,8 +2,11 @@ package dev.conduit.core.lifecycle;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
+import dev.conduit.api.grant.AcquiringGrant;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.InteractiveGrant;
+import dev.conduit.api.grant.ValidatingGrant;
+import dev.conduit.api.system.ConnectedSystem;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
@@ -56,6 +59,11 @@ public final class GrantRegistry {
     }
 
     private static void register(Map<String, Grant> grants, Grant grant) {
+        if (!(grant instanceof AcquiringGrant) && !(grant instanceof InteractiveGrant)) {
+            throw new ConduitException(ErrorCode.GRANT_REGISTRY_INVALID, "grant provider " + describe(grant)
+                    + " can obtain no token: it must implement " + AcquiringGrant.class.getName() + " or "
+                    + InteractiveGrant.class.getName() + "; fix or remove the jar");
+        }
         Grant previous = grants.putIfAbsent(grant.type(), grant);
         if (previous != null) {
             throw new ConduitException(ErrorCode.GRANT_REGISTRY_INVALID,
@@ -78,6 +86,13 @@ public final class GrantRegistry {
                     .field("grantType").build();
         }
         return grant;
+    }
+
+    /** Validates {@code system} with its grant, when the grant has rules of its own; {@code UNKNOWN_GRANT_TYPE}. */
+    public void validate(ConnectedSystem system) {
+        if (get(system.grantType()) instanceof ValidatingGrant grant) {
+            grant.validate(system);
+        }
     }
 
     /** The interactive grant for a type, if it is one. */

@@ -3,9 +3,11 @@ package dev.conduit.core.lifecycle;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.FailureScope;
+import dev.conduit.api.grant.AcquiringGrant;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.grant.InteractiveGrant;
+import dev.conduit.api.grant.RefreshingGrant;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.SystemStatus;
@@ -14,6 +16,7 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenKey;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
+import dev.conduit.core.endpoint.GrantedTokens;
 import dev.conduit.core.endpoint.TokenEndpointFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,18 +97,23 @@ public final class TokenService {
     }
 
     /**
-     * A valid access token of {@code systemName} for {@code subject}: the application for per-app systems, a user for
-     * per-user ones.
+     * A valid access token of {@code system} for {@code subject}: the application for per-app systems, a user for
+     * per-user ones. The caller has read the system; it is not read again here.
      *
      * @throws ConduitException {@code AUTHORIZATION_REQUIRED} (the user must open an authorization link),
      *                          {@code SYSTEM_DISABLED}, {@code WRONG_SUBJECT}, or the token endpoint's failure
      */
-    public AccessToken accessToken(String systemName, Subject subject) {
-        CachedToken cached = cache.get(systemName, subject); // no key object: the hit allocates nothing
+    public AccessToken accessToken(ConnectedSystem system, Subject subject) {
+        CachedToken cached = cache.get(system.name(), subject); // no key object: the hit allocates nothing
         if (cached != null && clock.millis() < cached.refreshAtMillis()) {
             return cached.token();
         }
-        return obtainShared(new TokenKey(systemName, subject), false);
+        return obtainShared(system, new TokenKey(system.name(), subject), false);
+    }
+
+    /** When the application's stored token of a per-app system was obtained; empty when none is stored. */
+    public Optional<Instant> lastIssued(String systemName) {
+        return store.load(new TokenKey(systemName, Subject.application())).map(TokenSet::issuedAt);
     }
 
     /**
@@ -151,8 +159,8 @@ public final class TokenService {
      * Obtains a new application token now, ignoring the cache and an {@code ERROR} status; success puts the system
      * back to {@code OK}. This is the administrator's "test" of a per-app system.
      */
-    public AccessToken test(String systemName) {
-        return obtainShared(new TokenKey(systemName, Subject.application()), true);
+    public AccessToken test(ConnectedSystem system) {
+        return obtainShared(system, new TokenKey(system.name(), Subject.application()), true);
     }
 
     /** Puts a system back to {@code OK} so that calls are attempted again. */
@@ -161,12 +169,7 @@ public final class TokenService {
     }
 
     /** Stores tokens obtained elsewhere, e.g. by completing an authorization, and serves them from now on. */
-    public void accept(String systemName, Subject subject, TokenSet tokens) {
-        accept(system(systemName), subject, tokens);
-    }
-
-    /** {@link #accept(String, Subject, TokenSet)} for a caller that has just read the system. */
-    void accept(ConnectedSystem system, Subject subject, TokenSet tokens) {
+    public void accept(ConnectedSystem system, Subject subject, TokenSet tokens) {
         requireMatchingSubject(system, grants.get(system.grantType()), subject);
         TokenKey key = new TokenKey(system.name(), subject);
         store.update(key, current -> Optional.of(tokens));
@@ -189,10 +192,9 @@ public final class TokenService {
 
     // ---------------------------------------------------------------------------------------------- slow path
 
-    private AccessToken obtainShared(TokenKey key, boolean forceNew) {
+    private AccessToken obtainShared(ConnectedSystem system, TokenKey key, boolean forceNew) {
         CachedToken stale = forceNew ? null : cache.get(key.systemName(), key.subject());
         try {
-            ConnectedSystem system = system(key.systemName());
             Grant grant = grants.get(system.grantType());
             requireMatchingSubject(system, grant, key.subject());
             if (!forceNew) {
@@ -397,20 +399,11 @@ public final class TokenService {
             }
             Optional<dev.conduit.api.Secret> refreshToken = current.flatMap(TokenSet::refreshTokenIfAny);
             requested = true;
-            if (refreshToken.isPresent() && grant.supportsRefresh()) {
+            if (refreshToken.isPresent() && grant instanceof RefreshingGrant refresher) {
                 refreshing = true;
                 try {
-                    TokenSet refreshed = grant.refresh(request, refreshToken.get());
-                    // RFC 6749 section 6: no new refresh token keeps the old one; no scope means the scope granted
-                    if (refreshed.refreshToken() == null) {
-                        refreshed = refreshed.withRefreshToken(refreshToken.get());
-                    }
-                    if (refreshed.scope().isEmpty()) {
-                        TokenSet previous = current.get();
-                        refreshed = new TokenSet(refreshed.accessToken(), refreshed.tokenType(), refreshed.issuedAt(),
-                                refreshed.expiresAt(), refreshed.refreshToken(), previous.scope());
-                    }
-                    return Optional.of(refreshed);
+                    return Optional.of(GrantedTokens.refreshed(refresher.refresh(request, refreshToken.get()),
+                            current.get()));
                 } catch (ConduitException e) {
                     if (e.code() != ErrorCode.INVALID_GRANT) {
                         throw e;
@@ -425,22 +418,18 @@ public final class TokenService {
                             ended.expiresAt(), null, ended.scope()));
                 }
             }
-            if (grant instanceof InteractiveGrant) {
+            if (grant instanceof InteractiveGrant || !(grant instanceof AcquiringGrant acquiring)) {
                 requested = false;
                 if (current.isPresent() && clock.instant().isBefore(current.get().expiresAt())) {
                     return current; // nothing to refresh with, but still valid: used until it expires
                 }
                 return Optional.empty(); // nothing to refresh with: only the user can authorize
             }
-            return Optional.of(grant.acquire(request));
+            return Optional.of(acquiring.acquire(request));
         }
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
-
-    private ConnectedSystem system(String name) {
-        return systems.get(name);
-    }
 
     private static void requireMatchingSubject(ConnectedSystem system, Grant grant, Subject subject) {
         boolean perUser = grant.tokenScope() == TokenScope.PER_USER;

@@ -168,7 +168,7 @@ class IntegrationClientTest {
         server.enqueue(okToken("tok-1", 3600));
         server.path(ORDERS).enqueue(json(200, "{\"id\":42}"));
         ConnectedSystem system = systems.find(NAME).orElseThrow();
-        tokens.accessToken(NAME, APP); // cached: the call itself needs nothing from the repository
+        tokens.accessToken(systems.get(NAME), APP); // cached: the call itself needs nothing from the repository
         systems.delete(NAME); // so a second read of the system would fail with UNKNOWN_SYSTEM
 
         IntegrationResponse response = client.invoke(system, APP, IntegrationRequest.get("orders/42"));
@@ -184,7 +184,7 @@ class IntegrationClientTest {
     void invokeWhen401ThenOneRefetchAndOneRetry() {
         server.enqueue(okToken("revoked-early", 3600), okToken("fresh", 3600));
         server.path(ORDERS).enqueue(status(401), json(200, "{}"));
-        tokens.accessToken(NAME, APP);
+        tokens.accessToken(systems.get(NAME), APP);
         clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1)); // renewed at most once per window
 
         IntegrationResponse response = client.invoke(NAME, APP, IntegrationRequest.get("orders/42"));
@@ -200,7 +200,7 @@ class IntegrationClientTest {
     void invokeWhenRetryAlsoRejectedThenNoLoop() {
         server.setDefault(okToken("always-rejected", 3600));
         server.path(ORDERS).setDefault(status(403));
-        tokens.accessToken(NAME, APP);
+        tokens.accessToken(systems.get(NAME), APP);
         clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1));
 
         IntegrationResponse response = client.invoke(NAME, APP, IntegrationRequest.get("orders/42"));
@@ -213,14 +213,14 @@ class IntegrationClientTest {
     @Test
     void invokeWhen401ForAlreadyReplacedTokenThenNoSecondTokenRequest() {
         server.enqueue(okToken("replaced", 3600), okToken("current", 3600));
-        AccessToken first = tokens.accessToken(NAME, APP);
+        AccessToken first = tokens.accessToken(systems.get(NAME), APP);
         clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1));
         AtomicBoolean renewedElsewhere = new AtomicBoolean();
         // while this call is in flight, another call renews the token; then the server rejects the old one
         server.path(ORDERS).handle(request -> {
             if (renewedElsewhere.compareAndSet(false, true)) {
                 tokens.invalidate(NAME, APP, first);
-                tokens.accessToken(NAME, APP);
+                tokens.accessToken(systems.get(NAME), APP);
                 return status(401);
             }
             return json(200, "{}");

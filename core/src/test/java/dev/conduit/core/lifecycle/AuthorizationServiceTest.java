@@ -10,6 +10,7 @@ import dev.conduit.api.grant.AuthorizationRequest;
 import dev.conduit.api.grant.CodeVerifier;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.grant.InteractiveGrant;
+import dev.conduit.api.grant.RevokingGrant;
 import dev.conduit.api.grant.PendingAuthorization;
 import dev.conduit.api.grant.State;
 import dev.conduit.api.grant.TokenEndpoint;
@@ -213,7 +214,7 @@ class AuthorizationServiceTest {
 
         assertThat(status.scope()).isEqualTo(Scope.parse("read"));
         assertThat(status.toString()).doesNotContain("at-1");
-        assertThat(tokenService.accessToken(SYSTEM, ALICE).value().reveal()).isEqualTo("at-1");
+        assertThat(tokenService.accessToken(systems.get(SYSTEM), ALICE).value().reveal()).isEqualTo("at-1");
         assertThat(endpoint.tokenRequests).isEqualTo(1);
     }
 
@@ -315,7 +316,7 @@ class AuthorizationServiceTest {
     }
 
     /** An interactive grant that does the least a real one does, and records what it was asked. */
-    private static final class ScriptedGrant implements InteractiveGrant {
+    private static final class ScriptedGrant implements InteractiveGrant, RevokingGrant {
         static final String TYPE = "test_interactive";
         static final Duration LIFETIME = Duration.ofMinutes(10);
 
@@ -334,12 +335,6 @@ class AuthorizationServiceTest {
         @Override
         public TokenScope tokenScope() {
             return TokenScope.PER_USER;
-        }
-
-        @Override
-        public TokenSet acquire(GrantRequest request) {
-            throw ConduitException.builder(ErrorCode.AUTHORIZATION_REQUIRED, "authorize first")
-                    .system(request.system().name()).build();
         }
 
         @Override

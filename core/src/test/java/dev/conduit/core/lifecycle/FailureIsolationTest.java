@@ -89,7 +89,7 @@ class FailureIsolationTest {
     /** A user's token as an authorization leaves it, expiring {@code expiresIn} from now. */
     private void authorized(Subject user, String access, String refresh, Duration expiresIn) {
         Instant expiresAt = clock.instant().plus(expiresIn);
-        service.accept(USER_SYSTEM, user, new TokenSet(Secret.of(access), "Bearer",
+        service.accept(systems.get(USER_SYSTEM), user, new TokenSet(Secret.of(access), "Bearer",
                 expiresAt.minus(Duration.ofHours(1)), expiresAt, Secret.ofNullable(refresh), Scope.parse("read")));
     }
 
@@ -121,7 +121,7 @@ class FailureIsolationTest {
         assertThat(server.requestCount(TOKEN)).as("one renewal in the second window").isEqualTo(2);
         assertThat(server.requestCount(ORDERS)).isEqualTo(100 + 100 + 1);
         assertThat(ok(APP_SYSTEM)).isTrue();
-        assertThat(service.accessToken(APP_SYSTEM, APP).value().reveal()).as("nothing deleted").isEqualTo("tok");
+        assertThat(service.accessToken(systems.get(APP_SYSTEM), APP).value().reveal()).as("nothing deleted").isEqualTo("tok");
         assertThat(server.requestCount(TOKEN)).isEqualTo(2);
     }
 
@@ -160,9 +160,9 @@ class FailureIsolationTest {
         server.path(TOKEN).handle(request -> request.formParameter("refresh_token").orElse("").equals("rt-alice")
                 ? failure.answer.get() : okToken("at-bob-2", 3600, "rt-bob-2"));
 
-        ConduitException alices = failure(() -> service.accessToken(USER_SYSTEM, ALICE));
+        ConduitException alices = failure(() -> service.accessToken(systems.get(USER_SYSTEM), ALICE));
         int aliceRequests = server.requestCount(TOKEN);
-        AccessToken bobs = service.accessToken(USER_SYSTEM, BOB);
+        AccessToken bobs = service.accessToken(systems.get(USER_SYSTEM), BOB);
 
         assertThat(alices.code()).isEqualTo(failure.code);
         assertThat(alices.systemName()).contains(USER_SYSTEM);
@@ -196,7 +196,7 @@ class FailureIsolationTest {
         authorized(ALICE, "at-alice", "rt-alice", Duration.ofSeconds(-1));
         server.path(TOKEN).setDefault(oauthError(401, "invalid_client", "bad secret"));
 
-        ConduitException e = failure(() -> service.accessToken(USER_SYSTEM, ALICE));
+        ConduitException e = failure(() -> service.accessToken(systems.get(USER_SYSTEM), ALICE));
 
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CLIENT);
         assertThat(systems.status(USER_SYSTEM).code()).isEqualTo(ErrorCode.INVALID_CLIENT);
@@ -211,13 +211,13 @@ class FailureIsolationTest {
     void accessTokenWhenAPerAppTokenCannotBeAcquiredThenDisabledSayingAtOnceOrAfterNAttempts(AppFailure failure) {
         server.path(TOKEN).setDefault(failure.answer.get());
 
-        ConduitException e = failure(() -> service.accessToken(APP_SYSTEM, APP));
+        ConduitException e = failure(() -> service.accessToken(systems.get(APP_SYSTEM), APP));
 
         assertThat(e.code()).isEqualTo(failure.code);
         assertThat(systems.status(APP_SYSTEM).code()).isEqualTo(failure.code);
         assertThat(systems.status(APP_SYSTEM).reason()).contains(failure.reason);
         assertThat(server.requestCount(TOKEN)).isEqualTo(failure.requests);
-        assertThat(failure(() -> service.accessToken(APP_SYSTEM, APP)).code()).isEqualTo(ErrorCode.SYSTEM_DISABLED);
+        assertThat(failure(() -> service.accessToken(systems.get(APP_SYSTEM), APP)).code()).isEqualTo(ErrorCode.SYSTEM_DISABLED);
         assertThat(server.requestCount(TOKEN)).as("a disabled system makes no request").isEqualTo(failure.requests);
     }
 
@@ -248,7 +248,7 @@ class FailureIsolationTest {
         server.path(TOKEN).setDefault(failure.answer.get());
 
         for (int call = 0; call < 5; call++) {
-            assertThat(service.accessToken(USER_SYSTEM, ALICE).value().reveal()).isEqualTo("at-alice");
+            assertThat(service.accessToken(systems.get(USER_SYSTEM), ALICE).value().reveal()).isEqualTo("at-alice");
         }
 
         assertThat(server.requestCount(TOKEN)).as("no request per call: the next try waits a window")
@@ -260,10 +260,10 @@ class FailureIsolationTest {
 
         clock.advance(Duration.ofSeconds(31));
         if (failure.keepsRefresh) {
-            assertThat(failure(() -> service.accessToken(USER_SYSTEM, ALICE)).code()).isEqualTo(failure.afterExpiry);
+            assertThat(failure(() -> service.accessToken(systems.get(USER_SYSTEM), ALICE)).code()).isEqualTo(failure.afterExpiry);
         } else {
             int before = server.requestCount(TOKEN);
-            assertThat(failure(() -> service.accessToken(USER_SYSTEM, ALICE)).code())
+            assertThat(failure(() -> service.accessToken(systems.get(USER_SYSTEM), ALICE)).code())
                     .isEqualTo(ErrorCode.AUTHORIZATION_REQUIRED);
             assertThat(server.requestCount(TOKEN)).as("nothing left to refresh with").isEqualTo(before);
         }
@@ -299,13 +299,13 @@ class FailureIsolationTest {
         server.path(TOKEN).enqueue(wait.answer.get().withHeader("Retry-After", "120"));
         server.path(TOKEN).setDefault(okToken("after-the-wait", 3600));
 
-        ConduitException first = failure(() -> service.accessToken(APP_SYSTEM, APP));
+        ConduitException first = failure(() -> service.accessToken(systems.get(APP_SYSTEM), APP));
         assertThat(first.code()).isEqualTo(wait.code);
         assertThat(server.requestCount(TOKEN)).isEqualTo(1);
 
         for (int second = 0; second < 119; second += 7) {
             clock.advance(Duration.ofSeconds(7));
-            ConduitException fast = failure(() -> service.accessToken(APP_SYSTEM, APP));
+            ConduitException fast = failure(() -> service.accessToken(systems.get(APP_SYSTEM), APP));
             assertThat(fast.code()).isEqualTo(wait.code);
             assertThat(fast.retryAfter()).hasValueSatisfying(left -> assertThat(left)
                     .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(120)));
@@ -315,7 +315,7 @@ class FailureIsolationTest {
         assertThat(ok(APP_SYSTEM)).as("waiting is not a reason to disable").isTrue();
         assertThat(sleeps).as("nobody slept through the wait").isEmpty();
         clock.advance(Duration.ofSeconds(120));
-        assertThat(service.accessToken(APP_SYSTEM, APP).value().reveal()).isEqualTo("after-the-wait");
+        assertThat(service.accessToken(systems.get(APP_SYSTEM), APP).value().reveal()).isEqualTo("after-the-wait");
         assertThat(server.requestCount(TOKEN)).isEqualTo(2);
     }
 

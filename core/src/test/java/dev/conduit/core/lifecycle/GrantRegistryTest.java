@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
+import dev.conduit.api.grant.AcquiringGrant;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.GrantRequest;
+import dev.conduit.api.grant.ValidatingGrant;
+import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.TokenScope;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.grant.clientcredentials.ClientCredentialsGrant;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GrantRegistryTest {
 
     /** A second provider of {@code client_credentials}, as a stray jar would bring. */
-    public static final class ImpostorGrant implements Grant {
+    public static final class ImpostorGrant implements AcquiringGrant {
         @Override
         public String type() {
             return ClientCredentialsGrant.TYPE;
@@ -35,6 +38,74 @@ class GrantRegistryTest {
         public TokenSet acquire(GrantRequest request) {
             throw new AssertionError("never called");
         }
+    }
+
+    /** A grant that names a type but can obtain no token: neither acquiring nor interactive. */
+    public static final class RolelessGrant implements Grant {
+        @Override
+        public String type() {
+            return "roleless";
+        }
+
+        @Override
+        public TokenScope tokenScope() {
+            return TokenScope.PER_APP;
+        }
+    }
+
+    @Test
+    void loadWhenProviderCanObtainNoTokenThenErrorNamesItsJarAndTheRoles(@TempDir Path dir) throws Exception {
+        Path services = dir.resolve("META-INF/services/" + Grant.class.getName());
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, RolelessGrant.class.getName() + "\n");
+
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            assertThatThrownBy(() -> GrantRegistry.load(loader))
+                    .isInstanceOfSatisfying(ConduitException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.GRANT_REGISTRY_INVALID);
+                        assertThat(e.getMessage()).contains(RolelessGrant.class.getName())
+                                .contains(AcquiringGrant.class.getName()).contains("fix or remove the jar");
+                    });
+        }
+    }
+
+    /** A grant with a rule of its own: it serves no system with a scope. */
+    static final class ScopelessGrant implements AcquiringGrant, ValidatingGrant {
+        @Override
+        public String type() {
+            return "scopeless";
+        }
+
+        @Override
+        public TokenScope tokenScope() {
+            return TokenScope.PER_APP;
+        }
+
+        @Override
+        public void validate(ConnectedSystem system) {
+            if (!system.tokenRequest().scope().isEmpty()) {
+                throw ConduitException.invalidField("scope", "this grant requests no scope");
+            }
+        }
+
+        @Override
+        public TokenSet acquire(GrantRequest request) {
+            throw new AssertionError("never called");
+        }
+    }
+
+    @Test
+    void validateWhenGrantHasRulesOfItsOwnThenTheyApply() {
+        GrantRegistry registry = GrantRegistry.of(new ClientCredentialsGrant(), new ScopelessGrant());
+        ConnectedSystem.Builder system = ConnectedSystem.builder().name("orders").tokenEndpoint("https://idp.example.com/token")
+                .clientId("conduit").scope("orders.read");
+
+        registry.validate(system.grantType(ClientCredentialsGrant.TYPE).build());
+        assertThatThrownBy(() -> registry.validate(system.grantType("scopeless").build()))
+                .isInstanceOfSatisfying(ConduitException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
+                    assertThat(e.field()).contains("scope");
+                });
     }
 
     @Test

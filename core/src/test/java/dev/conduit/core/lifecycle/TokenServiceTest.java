@@ -91,8 +91,8 @@ class TokenServiceTest {
         register(TestSystems.clientCredentials(server));
         server.enqueue(okToken("tok-1", 3600));
 
-        AccessToken first = service.accessToken(NAME, APP);
-        AccessToken second = service.accessToken(NAME, APP);
+        AccessToken first = service.accessToken(systems.get(NAME), APP);
+        AccessToken second = service.accessToken(systems.get(NAME), APP);
 
         assertThat(second).isSameAs(first);
         assertThat(first.value().reveal()).isEqualTo("tok-1");
@@ -111,14 +111,14 @@ class TokenServiceTest {
         database.setAvailable(false);
 
         for (int call = 0; call < 5; call++) {
-            assertThat(failure(() -> service.accessToken(NAME, APP)).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+            assertThat(failure(() -> service.accessToken(systems.get(NAME), APP)).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
         }
 
         assertThat(systems.status(NAME).isOk()).isTrue();
         assertThat(server.requestCount()).isZero();
         assertThat(sleeps).isEmpty();
         database.setAvailable(true);
-        assertThat(service.accessToken(NAME, APP).value().reveal()).isEqualTo("tok-1");
+        assertThat(service.accessToken(systems.get(NAME), APP).value().reveal()).isEqualTo("tok-1");
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
@@ -126,12 +126,12 @@ class TokenServiceTest {
     void accessTokenWhenWithinRefreshLeadThenRefetchedAhead() {
         register(TestSystems.clientCredentials(server));
         server.enqueue(okToken("tok-1", 3600), okToken("tok-2", 3600));
-        service.accessToken(NAME, APP);
+        service.accessToken(systems.get(NAME), APP);
 
         clock.advance(Duration.ofSeconds(3600 - 61));
-        assertThat(service.accessToken(NAME, APP).value().reveal()).isEqualTo("tok-1");
+        assertThat(service.accessToken(systems.get(NAME), APP).value().reveal()).isEqualTo("tok-1");
         clock.advance(Duration.ofSeconds(2));
-        assertThat(service.accessToken(NAME, APP).value().reveal()).isEqualTo("tok-2");
+        assertThat(service.accessToken(systems.get(NAME), APP).value().reveal()).isEqualTo("tok-2");
         assertThat(server.requestCount()).isEqualTo(2);
     }
 
@@ -139,12 +139,12 @@ class TokenServiceTest {
     void accessTokenWhenShortLivedThenLeadIsHalfTheLifetime() {
         register(TestSystems.clientCredentials(server));
         server.enqueue(okToken("short-1", 10), okToken("short-2", 10));
-        service.accessToken(NAME, APP);
+        service.accessToken(systems.get(NAME), APP);
 
         clock.advance(Duration.ofSeconds(4));
-        assertThat(service.accessToken(NAME, APP).value().reveal()).isEqualTo("short-1");
+        assertThat(service.accessToken(systems.get(NAME), APP).value().reveal()).isEqualTo("short-1");
         clock.advance(Duration.ofSeconds(1));
-        assertThat(service.accessToken(NAME, APP).value().reveal()).isEqualTo("short-2");
+        assertThat(service.accessToken(systems.get(NAME), APP).value().reveal()).isEqualTo("short-2");
         assertThat(server.requestCount()).isEqualTo(2);
     }
 
@@ -152,7 +152,7 @@ class TokenServiceTest {
     void accessTokenWhen200CallersFindTokenExpiredThenExactlyOneRequest() throws Exception {
         register(TestSystems.clientCredentials(server));
         server.enqueue(okToken("old", 3600));
-        service.accessToken(NAME, APP);
+        service.accessToken(systems.get(NAME), APP);
         clock.advance(Duration.ofHours(2));
         server.setDefault(okToken("new", 3600).withDelay(Duration.ofMillis(100)));
 
@@ -163,7 +163,7 @@ class TokenServiceTest {
         for (int i = 0; i < callers; i++) {
             results.add(pool.submit((Callable<AccessToken>) () -> {
                 start.await();
-                return service.accessToken(NAME, APP);
+                return service.accessToken(systems.get(NAME), APP);
             }));
         }
         start.countDown();
@@ -182,7 +182,7 @@ class TokenServiceTest {
         register(TestSystems.clientCredentials(server).retryPolicy(new RetryPolicy(3, Duration.ofSeconds(30))));
         server.setDefault(status(500));
 
-        ConduitException e = failure(() -> service.accessToken(NAME, APP));
+        ConduitException e = failure(() -> service.accessToken(systems.get(NAME), APP));
 
         assertThat(e.code()).isEqualTo(ErrorCode.ENDPOINT_UNAVAILABLE);
         assertThat(server.requestCount()).isEqualTo(3);
@@ -199,10 +199,10 @@ class TokenServiceTest {
     void accessTokenWhenSystemDisabledThenFailsFastWithoutRequest() {
         register(TestSystems.clientCredentials(server).retryPolicy(new RetryPolicy(1, Duration.ofSeconds(30))));
         server.setDefault(status(503));
-        failure(() -> service.accessToken(NAME, APP));
+        failure(() -> service.accessToken(systems.get(NAME), APP));
         int before = server.requestCount();
 
-        ConduitException e = failure(() -> service.accessToken(NAME, APP));
+        ConduitException e = failure(() -> service.accessToken(systems.get(NAME), APP));
 
         assertThat(e.code()).isEqualTo(ErrorCode.SYSTEM_DISABLED);
         assertThat(e.getMessage()).contains("disabled (ENDPOINT_UNAVAILABLE)");
@@ -213,15 +213,15 @@ class TokenServiceTest {
     void testWhenSystemDisabledAndEndpointRecoveredThenOkAgain() {
         register(TestSystems.clientCredentials(server).retryPolicy(new RetryPolicy(1, Duration.ofSeconds(30))));
         server.enqueue(status(500));
-        failure(() -> service.accessToken(NAME, APP));
+        failure(() -> service.accessToken(systems.get(NAME), APP));
         assertThat(systems.status(NAME).isOk()).isFalse();
         server.enqueue(okToken("after-fix", 3600));
 
-        AccessToken token = service.test(NAME);
+        AccessToken token = service.test(systems.get(NAME));
 
         assertThat(token.value().reveal()).isEqualTo("after-fix");
         assertThat(systems.status(NAME).isOk()).isTrue();
-        assertThat(service.accessToken(NAME, APP)).isSameAs(token);
+        assertThat(service.accessToken(systems.get(NAME), APP)).isSameAs(token);
     }
 
     @Test
@@ -229,7 +229,7 @@ class TokenServiceTest {
         register(TestSystems.clientCredentials(server));
         server.setDefault(oauthError(401, "invalid_client", "Client authentication failed"));
 
-        ConduitException e = failure(() -> service.accessToken(NAME, APP));
+        ConduitException e = failure(() -> service.accessToken(systems.get(NAME), APP));
 
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CLIENT);
         assertThat(e.oauthError()).hasValueSatisfying(err -> assertThat(err.error()).isEqualTo("invalid_client"));
@@ -244,7 +244,7 @@ class TokenServiceTest {
         register(TestSystems.clientCredentials(server));
         server.setDefault(oauthError(401, "unauthorized_client", "Invalid client or Invalid client credentials"));
 
-        ConduitException e = failure(() -> service.accessToken(NAME, APP));
+        ConduitException e = failure(() -> service.accessToken(systems.get(NAME), APP));
 
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CLIENT);
         assertThat(server.requestCount()).isEqualTo(1);
@@ -256,7 +256,7 @@ class TokenServiceTest {
         register(TestSystems.clientCredentials(server));
         server.enqueue(rateLimited("1"), okToken("after-wait", 3600));
 
-        AccessToken token = service.accessToken(NAME, APP);
+        AccessToken token = service.accessToken(systems.get(NAME), APP);
 
         assertThat(token.value().reveal()).isEqualTo("after-wait");
         assertThat(server.requestCount()).isEqualTo(2);
@@ -268,7 +268,7 @@ class TokenServiceTest {
         register(TestSystems.clientCredentials(server).retryPolicy(new RetryPolicy(3, Duration.ofSeconds(5))));
         server.setDefault(rateLimited("120"));
 
-        ConduitException e = failure(() -> service.accessToken(NAME, APP));
+        ConduitException e = failure(() -> service.accessToken(systems.get(NAME), APP));
 
         assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
         assertThat(server.requestCount()).isEqualTo(1);
@@ -281,7 +281,7 @@ class TokenServiceTest {
         server.setDefault(ScriptedResponse.hang());
         long started = System.nanoTime();
 
-        ConduitException e = failure(() -> service.accessToken(NAME, APP));
+        ConduitException e = failure(() -> service.accessToken(systems.get(NAME), APP));
 
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertThat(e.code()).isEqualTo(ErrorCode.ENDPOINT_UNAVAILABLE);
@@ -294,7 +294,7 @@ class TokenServiceTest {
     void accessTokenWhenUserOfPerAppSystemThenWrongSubject() {
         register(TestSystems.clientCredentials(server));
 
-        ConduitException e = failure(() -> service.accessToken(NAME, Subject.user("alice")));
+        ConduitException e = failure(() -> service.accessToken(systems.get(NAME), Subject.user("alice")));
 
         assertThat(e.code()).isEqualTo(ErrorCode.WRONG_SUBJECT);
         assertThat(server.requestCount()).isZero();
@@ -302,20 +302,20 @@ class TokenServiceTest {
 
     @Test
     void accessTokenWhenUnknownSystemThenUnknownSystem() {
-        assertThat(failure(() -> service.accessToken("nope", APP)).code()).isEqualTo(ErrorCode.UNKNOWN_SYSTEM);
+        assertThat(failure(() -> service.accessToken(systems.get("nope"), APP)).code()).isEqualTo(ErrorCode.UNKNOWN_SYSTEM);
     }
 
     @Test
     void accessTokenWhenAnotherNodeRefreshedThenStoredTokenUsedWithoutRequest() {
         register(TestSystems.clientCredentials(server));
         server.enqueue(okToken("mine", 3600));
-        service.accessToken(NAME, APP);
+        service.accessToken(systems.get(NAME), APP);
         TokenService otherNode = newService(sleeps::add);
         clock.advance(Duration.ofHours(2));
         server.enqueue(okToken("from-other-node", 3600));
-        otherNode.accessToken(NAME, APP);
+        otherNode.accessToken(systems.get(NAME), APP);
 
-        AccessToken seen = service.accessToken(NAME, APP);
+        AccessToken seen = service.accessToken(systems.get(NAME), APP);
 
         assertThat(seen.value().reveal()).isEqualTo("from-other-node");
         assertThat(server.requestCount()).isEqualTo(2);
@@ -325,14 +325,14 @@ class TokenServiceTest {
     void invalidateWhenTokenStillCurrentThenNextCallFetches() {
         register(TestSystems.clientCredentials(server));
         server.enqueue(okToken("rejected", 3600), okToken("replacement", 3600));
-        AccessToken rejected = service.accessToken(NAME, APP);
+        AccessToken rejected = service.accessToken(systems.get(NAME), APP);
         clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1));
 
         assertThat(service.invalidate(NAME, APP, rejected)).isTrue();
-        assertThat(service.accessToken(NAME, APP).value().reveal()).isEqualTo("replacement");
+        assertThat(service.accessToken(systems.get(NAME), APP).value().reveal()).isEqualTo("replacement");
         // already replaced: a retry with the replacement may help, and needs no token request
         assertThat(service.invalidate(NAME, APP, rejected)).isTrue();
-        assertThat(service.accessToken(NAME, APP).value().reveal()).isEqualTo("replacement");
+        assertThat(service.accessToken(systems.get(NAME), APP).value().reveal()).isEqualTo("replacement");
         assertThat(server.requestCount()).isEqualTo(2);
     }
 
@@ -340,12 +340,12 @@ class TokenServiceTest {
     void discardWhenSystemEditedThenStoredTokensGone() {
         register(TestSystems.clientCredentials(server));
         server.enqueue(okToken("before-edit", 3600), okToken("after-edit", 3600));
-        service.accessToken(NAME, APP);
+        service.accessToken(systems.get(NAME), APP);
 
         service.discard(NAME);
 
         assertThat(store.load(new TokenKey(NAME, APP))).isEmpty();
-        assertThat(service.accessToken(NAME, APP).value().reveal()).isEqualTo("after-edit");
+        assertThat(service.accessToken(systems.get(NAME), APP).value().reveal()).isEqualTo("after-edit");
     }
 
     @Test
@@ -354,7 +354,7 @@ class TokenServiceTest {
         server.enqueue(status(500), ScriptedResponse.json(200, "{\"access_token\":\"leaky-token-123\"}"));
         leaks.secret("leaky-token-123");
 
-        ConduitException e = failure(() -> service.accessToken(NAME, APP));
+        ConduitException e = failure(() -> service.accessToken(systems.get(NAME), APP));
 
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TOKEN_RESPONSE);
         leaks.collect(systems.status(NAME).reason());

@@ -5,6 +5,7 @@ import dev.conduit.api.grant.AuthorizationRequest;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.grant.InteractiveGrant;
 import dev.conduit.api.grant.PendingAuthorization;
+import dev.conduit.api.grant.RefreshingGrant;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.TokenScope;
 import dev.conduit.api.token.Subject;
@@ -16,7 +17,7 @@ import java.util.Map;
  * A per-user grant for lifecycle tests: tokens come in through {@code TokenService.accept} (as after an authorization)
  * and are refreshed at the token endpoint with {@code grant_type=refresh_token}, as the authorization code grant does.
  */
-public final class UserRefreshGrant implements InteractiveGrant {
+public final class UserRefreshGrant implements InteractiveGrant, RefreshingGrant {
 
     public static final String TYPE = "test_user_refresh";
 
@@ -28,16 +29,6 @@ public final class UserRefreshGrant implements InteractiveGrant {
     @Override
     public TokenScope tokenScope() {
         return TokenScope.PER_USER;
-    }
-
-    @Override
-    public TokenSet acquire(GrantRequest request) {
-        throw new UnsupportedOperationException("a user's token comes from an authorization");
-    }
-
-    @Override
-    public boolean supportsRefresh() {
-        return true;
     }
 
     @Override

@@ -8,9 +8,11 @@ import dev.conduit.api.grant.CodeVerifier;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.grant.InteractiveGrant;
 import dev.conduit.api.grant.PendingAuthorization;
+import dev.conduit.api.grant.RefreshingGrant;
+import dev.conduit.api.grant.RevokingGrant;
 import dev.conduit.api.grant.State;
+import dev.conduit.api.grant.ValidatingGrant;
 import dev.conduit.api.system.ConnectedSystem;
-import dev.conduit.api.system.Scope;
 import dev.conduit.api.system.TokenScope;
 import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenSet;
@@ -32,7 +34,7 @@ import java.util.Objects;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9207">RFC 9207 (iss)</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7009">RFC 7009 (revocation)</a>
  */
-public final class AuthorizationCodeGrant implements InteractiveGrant {
+public final class AuthorizationCodeGrant implements InteractiveGrant, RefreshingGrant, RevokingGrant, ValidatingGrant {
 
     public static final String TYPE = "authorization_code";
 
@@ -66,11 +68,6 @@ public final class AuthorizationCodeGrant implements InteractiveGrant {
     @Override
     public TokenScope tokenScope() {
         return TokenScope.PER_USER;
-    }
-
-    @Override
-    public boolean supportsRefresh() {
-        return true;
     }
 
     /** Requires an authorization endpoint, and refuses configuration that would alter the protocol parameters. */
@@ -133,35 +130,14 @@ public final class AuthorizationCodeGrant implements InteractiveGrant {
         parameters.put("code", code);
         parameters.put("redirect_uri", pending.redirectUri());
         parameters.put("code_verifier", pending.codeVerifier().value());
-        TokenSet tokens = request.tokenEndpoint().requestToken(parameters);
-        // RFC 6749 section 5.1: an answer without scope granted the scope requested, and that was requested in the
-        // authorization request, not in this token request, so the endpoint cannot know it
-        return tokens.scope().isEmpty() ? withScope(tokens, requestedScope(system)) : tokens;
-    }
-
-    /** The scope the authorization request asked for (see {@link AuthorizationUrl}). */
-    private static Scope requestedScope(ConnectedSystem system) {
-        return system.tokenRequest().includeScope() ? system.tokenRequest().scope() : Scope.EMPTY;
-    }
-
-    private static TokenSet withScope(TokenSet tokens, Scope scope) {
-        return new TokenSet(tokens.accessToken(), tokens.tokenType(), tokens.issuedAt(), tokens.expiresAt(),
-                tokens.refreshToken(), scope);
-    }
-
-    /** There is no way to obtain a user's token without the user: they must follow an authorization link. */
-    @Override
-    public TokenSet acquire(GrantRequest request) {
-        throw ConduitException.builder(ErrorCode.AUTHORIZATION_REQUIRED,
-                request.subject() + " has not authorized " + request.system().name() + " yet, or must authorize again")
-                .system(request.system().name()).build();
+        return request.tokenEndpoint().requestToken(parameters);
     }
 
     /**
      * Exchanges the refresh token. The {@code scope} parameter is never sent: RFC 6749 section 6 then grants the scope
      * originally granted, whereas repeating the configured scope after the provider granted less would be refused as
-     * {@code invalid_scope}. A response without a refresh token keeps the old one; a new one (rotation) is returned
-     * for the caller to store inside the same {@code TokenStore.update}.
+     * {@code invalid_scope}. The answer is returned as it came: core keeps the old refresh token when it has no new one, and a
+     * new one (rotation) is for core to store inside the same {@code TokenStore.update}.
      *
      * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-6">RFC 6749 section 6</a>
      */
@@ -171,8 +147,7 @@ public final class AuthorizationCodeGrant implements InteractiveGrant {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("grant_type", REFRESH_TOKEN_HINT);
         parameters.put("refresh_token", refreshToken.reveal());
-        TokenSet tokens = request.tokenEndpoint().requestToken(parameters);
-        return tokens.refreshTokenIfAny().isPresent() ? tokens : tokens.withRefreshToken(refreshToken);
+        return request.tokenEndpoint().requestToken(parameters);
     }
 
     /**

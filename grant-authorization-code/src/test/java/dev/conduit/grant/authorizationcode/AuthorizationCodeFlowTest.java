@@ -106,7 +106,7 @@ class AuthorizationCodeFlowTest {
             flow.server.reset();
             flow.server.setDefault(oauthError(400, "invalid_grant", "Token is not active"));
             flow.clock.advance(Duration.ofHours(2));
-            leaks.expectThrows(() -> flow.tokenService.accessToken(flow.systemName(), ALICE));
+            leaks.expectThrows(() -> flow.tokenService.accessToken(flow.systems.get(flow.systemName()), ALICE));
             authorizeAgainWithRevocationFailing(leaks);
         }
 
@@ -142,8 +142,8 @@ class AuthorizationCodeFlowTest {
         authorize(BOB);
         int exchanges = flow.server.requestCount();
 
-        assertThat(flow.tokenService.accessToken(flow.systemName(), ALICE).value().reveal()).isEqualTo("at-alice");
-        assertThat(flow.tokenService.accessToken(flow.systemName(), BOB).value().reveal()).isEqualTo("at-bob");
+        assertThat(flow.tokenService.accessToken(flow.systems.get(flow.systemName()), ALICE).value().reveal()).isEqualTo("at-alice");
+        assertThat(flow.tokenService.accessToken(flow.systems.get(flow.systemName()), BOB).value().reveal()).isEqualTo("at-bob");
         assertThat(flow.stored(ALICE).orElseThrow().refreshToken().reveal()).isEqualTo("rt-alice");
         assertThat(flow.stored(BOB).orElseThrow().refreshToken().reveal()).isEqualTo("rt-bob");
         assertThat(exchanges).isEqualTo(2);
@@ -156,7 +156,7 @@ class AuthorizationCodeFlowTest {
         authorize(ALICE);
 
         ConduitException e = catchThrowableOfType(ConduitException.class,
-                () -> flow.tokenService.accessToken(flow.systemName(), Subject.application()));
+                () -> flow.tokenService.accessToken(flow.systems.get(flow.systemName()), Subject.application()));
 
         assertThat(e.code()).isEqualTo(ErrorCode.WRONG_SUBJECT);
         assertThat(flow.server.requestCount()).isEqualTo(1);
@@ -169,7 +169,7 @@ class AuthorizationCodeFlowTest {
         Subject carol = Subject.user("carol");
 
         ConduitException e = catchThrowableOfType(ConduitException.class,
-                () -> flow.tokenService.accessToken(flow.systemName(), carol));
+                () -> flow.tokenService.accessToken(flow.systems.get(flow.systemName()), carol));
 
         assertThat(e.code()).isEqualTo(ErrorCode.AUTHORIZATION_REQUIRED);
         assertThat(e.systemName()).contains(flow.systemName());
@@ -233,7 +233,7 @@ class AuthorizationCodeFlowTest {
         assertThat(flow.server.requestCount("/revoke")).isGreaterThanOrEqualTo(1);
         assertThat(flow.stored(ALICE)).isEmpty();
         ConduitException e = catchThrowableOfType(ConduitException.class,
-                () -> flow.tokenService.accessToken(flow.systemName(), ALICE));
+                () -> flow.tokenService.accessToken(flow.systems.get(flow.systemName()), ALICE));
         assertThat(e.code()).isEqualTo(ErrorCode.AUTHORIZATION_REQUIRED);
     }
 }

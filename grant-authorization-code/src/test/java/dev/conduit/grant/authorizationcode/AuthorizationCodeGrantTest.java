@@ -14,6 +14,7 @@ import dev.conduit.api.grant.CodeVerifier;
 import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.grant.PendingAuthorization;
+import dev.conduit.api.grant.RefreshingGrant;
 import dev.conduit.api.grant.State;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.Scope;
@@ -21,6 +22,7 @@ import dev.conduit.api.system.TokenScope;
 import dev.conduit.api.system.Variable;
 import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenSet;
+import dev.conduit.core.endpoint.GrantedTokens;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +107,7 @@ class AuthorizationCodeGrantTest {
 
         assertThat(types).contains(AuthorizationCodeGrant.TYPE);
         assertThat(grant.tokenScope()).isEqualTo(TokenScope.PER_USER);
-        assertThat(grant.supportsRefresh()).isTrue();
+        assertThat(grant).isInstanceOf(RefreshingGrant.class);
     }
 
     @Test
@@ -138,16 +140,6 @@ class AuthorizationCodeGrantTest {
 
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
         assertThat(e.field()).contains("authorizationEndpoint");
-    }
-
-    @Test
-    void acquireWhenCalledThenAuthorizationRequiredNamingTheSystemWithoutRequest() {
-        ConduitException e = catchThrowableOfType(ConduitException.class,
-                () -> grant.acquire(request(system().build(), ALICE)));
-
-        assertThat(e.code()).isEqualTo(ErrorCode.AUTHORIZATION_REQUIRED);
-        assertThat(e.systemName()).contains("crm");
-        assertThat(endpoint.tokenRequests).isEmpty();
     }
 
     // ---- begin: the authorization link
@@ -522,7 +514,8 @@ class AuthorizationCodeGrantTest {
     void refreshWhenResponseHasNoRefreshTokenThenOldOneKept() {
         endpoint.answer(tokens("at-2", null, "openid"));
 
-        TokenSet tokens = grant.refresh(request(system().build(), ALICE), Secret.of("rt-1"));
+        TokenSet tokens = GrantedTokens.refreshed(grant.refresh(request(system().build(), ALICE), Secret.of("rt-1")),
+                tokens("at-1", "rt-1", "openid"));
 
         assertThat(tokens.accessToken().reveal()).isEqualTo("at-2");
         assertThat(tokens.refreshToken().reveal()).isEqualTo("rt-1");

@@ -83,7 +83,7 @@ class RefreshRotationTest {
             for (int i = 0; i < callers; i++) {
                 futures.add(pool.submit(() -> {
                     start.await();
-                    return flow.tokenService.accessToken(flow.systemName(), ALICE);
+                    return flow.tokenService.accessToken(flow.systems.get(flow.systemName()), ALICE);
                 }));
             }
             start.countDown();
@@ -130,11 +130,11 @@ class RefreshRotationTest {
         flow.authorizations.complete(ALICE, flow.callback(flow.begin(ALICE)));
         flow.clock.advance(Duration.ofHours(1));
 
-        assertThat(flow.tokenService.accessToken(flow.systemName(), ALICE).value().reveal()).isEqualTo("at-1");
+        assertThat(flow.tokenService.accessToken(flow.systems.get(flow.systemName()), ALICE).value().reveal()).isEqualTo("at-1");
 
         assertThat(flow.stored(ALICE).orElseThrow().refreshToken().reveal()).isEqualTo("rt-0");
         flow.clock.advance(Duration.ofHours(1));
-        assertThat(flow.tokenService.accessToken(flow.systemName(), ALICE).value().reveal()).isEqualTo("at-2");
+        assertThat(flow.tokenService.accessToken(flow.systems.get(flow.systemName()), ALICE).value().reveal()).isEqualTo("at-2");
         List<RecordedRequest> refreshes = flow.server.requests("/token").subList(1, 3);
         assertThat(refreshes).extracting(r -> r.formParameter("refresh_token").orElseThrow())
                 .containsExactly("rt-0", "rt-0");
@@ -151,7 +151,7 @@ class RefreshRotationTest {
         flow.authorizations.complete(ALICE, flow.callback(flow.begin(ALICE)));
         flow.clock.advance(Duration.ofHours(1));
 
-        assertThat(flow.tokenService.accessToken(flow.systemName(), ALICE).scope()).hasToString("read");
+        assertThat(flow.tokenService.accessToken(flow.systems.get(flow.systemName()), ALICE).scope()).hasToString("read");
         assertThat(flow.stored(ALICE).orElseThrow().scope()).hasToString("read");
     }
 
@@ -164,7 +164,7 @@ class RefreshRotationTest {
         flow.clock.advance(Duration.ofHours(1));
 
         ConduitException e = catchThrowableOfType(ConduitException.class,
-                () -> flow.tokenService.accessToken(flow.systemName(), ALICE));
+                () -> flow.tokenService.accessToken(flow.systems.get(flow.systemName()), ALICE));
 
         assertThat(e.code()).isEqualTo(ErrorCode.AUTHORIZATION_REQUIRED);
         assertThat(e.systemName()).contains(flow.systemName());

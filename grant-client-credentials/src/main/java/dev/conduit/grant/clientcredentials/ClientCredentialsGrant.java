@@ -1,6 +1,6 @@
 package dev.conduit.grant.clientcredentials;
 
-import dev.conduit.api.grant.Grant;
+import dev.conduit.api.grant.AcquiringGrant;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.TokenScope;
@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.4">RFC 6749 section 4.4</a>
  */
-public final class ClientCredentialsGrant implements Grant {
+public final class ClientCredentialsGrant implements AcquiringGrant {
 
     public static final String TYPE = "client_credentials";
 

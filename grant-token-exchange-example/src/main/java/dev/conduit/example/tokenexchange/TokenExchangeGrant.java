@@ -1,7 +1,8 @@
 package dev.conduit.example.tokenexchange;
 
 import dev.conduit.api.ConduitException;
-import dev.conduit.api.grant.Grant;
+import dev.conduit.api.grant.AcquiringGrant;
+import dev.conduit.api.grant.ValidatingGrant;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.TokenScope;
@@ -21,7 +22,7 @@ import java.util.Map;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8693#section-2.1">RFC 8693 section 2.1</a>
  */
-public final class TokenExchangeGrant implements Grant {
+public final class TokenExchangeGrant implements AcquiringGrant, ValidatingGrant {
 
     /** The grant type, as systems configure it and as it goes on the wire (RFC 8693 section 2.1). */
     public static final String TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";

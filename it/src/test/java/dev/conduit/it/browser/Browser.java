@@ -34,6 +34,15 @@ public final class Browser implements AutoCloseable {
 
     /** Starts a fresh headless Chromium. */
     public static Browser open() {
+        return start(null);
+    }
+
+    /** Starts a fresh headless Chromium that saves downloads into {@code downloads} without asking. */
+    public static Browser withDownloadsIn(Path downloads) {
+        return start(downloads);
+    }
+
+    private static Browser start(Path downloads) {
         Path workDir = Path.of(System.getProperty("browser.work.dir", "target/browser"));
         try {
             Files.createDirectories(workDir);
@@ -42,7 +51,14 @@ public final class Browser implements AutoCloseable {
                     .setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"))
                     .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                            "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath());
+                            "--disable-dev-shm-usage", "--window-size=1280,900",
+                            "--user-data-dir=" + profile.toAbsolutePath());
+            if (downloads != null) {
+                Files.createDirectories(downloads);
+                options.setExperimentalOption("prefs", java.util.Map.of(
+                        "download.default_directory", downloads.toAbsolutePath().toString(),
+                        "download.prompt_for_download", false));
+            }
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver")).toFile())
                     .usingAnyFreePort()
@@ -97,6 +113,24 @@ public final class Browser implements AutoCloseable {
 
     public String currentUrl() {
         return driver.getCurrentUrl();
+    }
+
+    /** The driver, for what a page object does on the page. */
+    public ChromeDriver driver() {
+        return driver;
+    }
+
+    /** Saves a screenshot of the current page as {@code <screenshots dir>/<name>.png}; returns the file. */
+    public Path screenshot(String name) {
+        Path dir = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name + ".png");
+            Files.write(file, driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save a screenshot in " + dir, e);
+        }
     }
 
     /** The visible text of the page. */

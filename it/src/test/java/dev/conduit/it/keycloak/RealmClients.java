@@ -26,6 +26,15 @@ public final class RealmClients {
     public static final String ORDERS_API = "orders-api";
     public static final String ORDERS_API_SECRET = "orders-api-secret";
 
+    public static final String CONSOLE_CLIENT = "conduit-console";
+    public static final String CONSOLE_SECRET = "conduit-console-secret";
+    /** In Keycloak group {@code conduit-admin}: an administrator when signing in to the console with OpenID Connect. */
+    public static final String CAROL = "carol";
+    public static final String CAROL_PASSWORD = "carol-kc-pass";
+    /** In Keycloak group {@code conduit-user}. */
+    public static final String DAVE = "dave";
+    public static final String DAVE_PASSWORD = "dave-kc-pass";
+
     public static final String ALICE = "alice";
     public static final String ALICE_PASSWORD = "alice-kc-pass";
 

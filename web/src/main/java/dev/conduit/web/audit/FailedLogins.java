@@ -52,10 +52,18 @@ public final class FailedLogins {
         if (authorization == null || authorization.isBlank()) {
             return false;
         }
+        return refusedUser(userName(authorization), scheme(authorization), remoteAddress);
+    }
+
+    /**
+     * Records a refused sign-in of the user name given, e.g. from the console's password form ({@code scheme}
+     * {@code form}); the password is never passed here.
+     */
+    public boolean refusedUser(String userName, String scheme, String remoteAddress) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("from", remoteAddress == null ? "unknown" : remoteAddress);
-        details.put("scheme", scheme(authorization));
-        return recorder.tryRecord(new AuditEvent(clock.instant(), userName(authorization), AuditAction.LOGIN_FAILED,
+        details.put("scheme", scheme);
+        return recorder.tryRecord(new AuditEvent(clock.instant(), userName, AuditAction.LOGIN_FAILED,
                 null, AuditOutcome.FAILURE, details));
     }
 

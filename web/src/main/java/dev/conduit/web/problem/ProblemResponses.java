@@ -20,4 +20,14 @@ public final class ProblemResponses {
                 .entity(problem.toJson().toString())
                 .build();
     }
+
+    /** Writes the problem straight to a servlet response, for answers given outside JAX-RS (filters, servlets). */
+    public static void write(jakarta.servlet.http.HttpServletResponse response, Problem problem)
+            throws java.io.IOException {
+        response.setStatus(problem.status());
+        response.setContentType(Problem.MEDIA_TYPE);
+        response.setCharacterEncoding(java.nio.charset.StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().write(problem.toJson().toString());
+    }
 }

@@ -73,7 +73,7 @@ public final class RestClientTokens {
         Caller current = perUser ? caller.get() : null;
         Subject subject = perUser ? userOf(current, systemName) : Subject.application();
         try {
-            return new TokenUse(systemName, subject, tokens.accessToken(systemName, subject),
+            return new TokenUse(systemName, subject, tokens.accessToken(system, subject),
                     system.lifecycle().tokenRejectedStatuses());
         } catch (ConduitException e) {
             if (perUser && Callers.mustAuthorize(e)) {

@@ -1,9 +1,11 @@
 package dev.conduit.web.system;
 
+import dev.conduit.api.ConduitException;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.administration.TokenTest;
 import dev.conduit.core.audit.AuditAction;
+import dev.conduit.core.discovery.AuthorizationServerMetadata;
 import dev.conduit.web.Roles;
 import dev.conduit.web.audit.Audited;
 import dev.conduit.web.authorization.AuthorizationLinks;
@@ -16,6 +18,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -102,6 +105,40 @@ public class ConnectedSystemsResource {
                 Optional.empty()));
         return Response.created(uri.getAbsolutePathBuilder().path(saved.system().name()).build())
                 .entity(views.view(saved, publicUrl.redirectUri(uri.getRequestUri()))).build();
+    }
+
+    @POST
+    @Path("discovery")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Reads an issuer's metadata without saving anything: {issuer} -> the endpoints a system "
+            + "would get, issuerParameterSupported, the client authentication methods, and the redirect URI",
+            description = "The same discovery a save with an issuer runs (RFC 8414, else OpenID Connect discovery); "
+                    + "DISCOVERY_FAILED or ISSUER_MISMATCH name the field issuer.")
+    public JsonObject discover(InputStream body, @Context UriInfo uri) {
+        JsonObject request = bodies.readObject(body);
+        String issuer = request.containsKey("issuer") && request.get("issuer") instanceof jakarta.json.JsonString s
+                ? s.getString().strip() : "";
+        if (issuer.isEmpty()) {
+            throw ConduitException.invalidField("issuer", "issuer is required to discover the endpoints");
+        }
+        AuthorizationServerMetadata metadata = admin.discover(issuer);
+        JsonObjectBuilder json = Json.createObjectBuilder().add("issuer", metadata.issuer())
+                .add("tokenEndpoint", metadata.tokenEndpoint());
+        addIfPresent(json, "authorizationEndpoint", metadata.authorizationEndpoint());
+        addIfPresent(json, "revocationEndpoint", metadata.revocationEndpoint());
+        addIfPresent(json, "introspectionEndpoint", metadata.introspectionEndpoint());
+        JsonArrayBuilder methods = Json.createArrayBuilder();
+        metadata.tokenEndpointAuthMethods().forEach(methods::add);
+        return json.add("issuerParameterSupported", metadata.authorizationResponseIssParameterSupported())
+                .add("tokenEndpointAuthMethods", methods)
+                .add("redirectUri", publicUrl.redirectUri(uri.getRequestUri()))
+                .build();
+    }
+
+    private static void addIfPresent(JsonObjectBuilder json, String name, String value) {
+        if (value != null) {
+            json.add(name, value);
+        }
     }
 
     @GET

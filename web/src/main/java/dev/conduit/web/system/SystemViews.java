@@ -31,6 +31,8 @@ public final class SystemViews {
         boolean declared = admin.isDeclaredInConfiguration(system.name());
         json.add("source", declared ? "configuration" : "database");
         json.add("readOnly", declared);
+        json.add("lastTokenAt", admin.lastTokenAt(system).map(t -> (JsonValue) Json.createValue(t.toString()))
+                .orElse(JsonValue.NULL));
         return addStatus(json, admin.status(system.name()));
     }
 

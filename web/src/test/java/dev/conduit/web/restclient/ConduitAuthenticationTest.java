@@ -105,7 +105,7 @@ class ConduitAuthenticationTest {
 
     /** Obtains the orders token and lets it age past the renewal window: only such a token is renewed on rejection. */
     private void ordersTokenOlderThanTheRenewalWindow() {
-        conduit.tokenService.accessToken("orders", Subject.application());
+        conduit.tokenService.accessToken(conduit.allSystems.get("orders"), Subject.application());
         conduit.clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1));
     }
 
@@ -250,7 +250,7 @@ class ConduitAuthenticationTest {
 
     @Test
     void filterWhenPerUserSystemThenEachUserGetsOwnTokenAndNeverAnothers() {
-        conduit.tokenService.accept("calendar", Subject.user("alice"), new TokenSet(Secret.of("alice-token-5e1"),
+        conduit.tokenService.accept(conduit.allSystems.get("calendar"), Subject.user("alice"), new TokenSet(Secret.of("alice-token-5e1"),
                 "Bearer", conduit.clock.instant(), conduit.clock.instant().plusSeconds(3600), null, Scope.parse("openid")));
         conduit.server.path("/api/events").setDefault(ScriptedResponse.json(200, "[]"));
 

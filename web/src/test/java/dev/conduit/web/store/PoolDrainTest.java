@@ -41,7 +41,7 @@ class PoolDrainTest {
             for (Subject user : users) {
                 calls.add(callers.submit(() -> {
                     start.await();
-                    return conduit.service.accessToken(UserTokenLoad.SYSTEM, user);
+                    return conduit.service.accessToken(conduit.system, user);
                 }));
             }
 

@@ -63,7 +63,7 @@ class StoreOutageTest {
                 load.add(callers.submit(() -> {
                     for (int i = first; running.get(); i++) {
                         try {
-                            conduit.service.accessToken(UserTokenLoad.SYSTEM, users.get(i % USERS));
+                            conduit.service.accessToken(conduit.system, users.get(i % USERS));
                             succeeded.incrementAndGet();
                         } catch (ConduitException e) {
                             failures.add(e.code());
@@ -89,7 +89,7 @@ class StoreOutageTest {
                 try {
                     Subject fresh = Subject.user("after-restart");
                     conduit.expiredToken(fresh);
-                    conduit.service.accessToken(UserTokenLoad.SYSTEM, fresh);
+                    conduit.service.accessToken(conduit.system, fresh);
                     recovery = Duration.ofNanos(System.nanoTime() - restarted);
                 } catch (ConduitException e) {
                     assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
@@ -113,7 +113,7 @@ class StoreOutageTest {
                 assertThat(afterwards.load(new TokenKey(UserTokenLoad.SYSTEM, user))).as("nothing lost: " + user)
                         .isPresent();
             }
-            assertThat(conduit.service.accessToken(UserTokenLoad.SYSTEM, users.get(0))).isNotNull();
+            assertThat(conduit.service.accessToken(conduit.system, users.get(0))).isNotNull();
         } finally {
             postgres.close();
         }

@@ -1,6 +1,7 @@
 package dev.conduit.web.store;
 
 import dev.conduit.api.Secret;
+import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.Scope;
 import dev.conduit.api.token.Subject;
@@ -33,6 +34,8 @@ final class UserTokenLoad implements AutoCloseable {
     final HikariDataSource pool;
     final SecretCipher cipher;
     final ConnectedSystemRepository systems;
+    /** The per-user system, read once as an application holds it. */
+    final ConnectedSystem system;
     final TokenStore store;
     final TokenService service;
     final AtomicInteger refreshes = new AtomicInteger();
@@ -69,12 +72,13 @@ final class UserTokenLoad implements AutoCloseable {
             systems.create(TestSystems.clientCredentials(server).name(SYSTEM).grantType(UserRefreshGrant.TYPE)
                     .build());
         }
+        system = systems.get(SYSTEM);
     }
 
     /** Stores a token for {@code user} that has just expired, as if the user had authorized an hour ago. */
     void expiredToken(Subject user) {
         Instant now = Instant.now();
-        service.accept(SYSTEM, user, new TokenSet(Secret.of("at-" + user.userId() + "-0"), "Bearer",
+        service.accept(system, user, new TokenSet(Secret.of("at-" + user.userId() + "-0"), "Bearer",
                 now.minus(Duration.ofHours(1)), now.minusSeconds(1), Secret.of(user.userId() + "/rt-0"),
                 Scope.parse("read")));
     }
