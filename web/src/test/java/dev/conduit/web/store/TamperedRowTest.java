@@ -53,7 +53,7 @@ class TamperedRowTest {
         LeakCheck leaks = new LeakCheck().secret(TestSystems.CLIENT_SECRET);
 
         RuntimeException refused = leaks.expectThrows(
-                () -> tokens.accessToken(TestSystems.SYSTEM_NAME, Subject.application()));
+                () -> tokens.accessToken(systems.get(TestSystems.SYSTEM_NAME), Subject.application()));
 
         assertThat(refused).isInstanceOfSatisfying(ConduitException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_TAMPERED);
