@@ -109,6 +109,7 @@ class TypedRestClientIT {
                 .header("Authorization", Http.oauthClientBasic(RealmClients.CC_CLIENT, RealmClients.CC_SECRET)).build());
         assertThat(revoke.status()).as(revoke.toString()).isEqualTo(200);
         assertThat(KeycloakApi.adminGetWith(firstToken, "/users").status()).as("revoked at Keycloak").isEqualTo(401);
+        TestSystems.waitOutTheRenewalWindow();
         KEYCLOAK.clear();
 
         Response second = alice.get("/api/typed/users?username=bob");

@@ -99,7 +99,7 @@ public final class TestConduit implements AutoCloseable {
     public final TemplateCatalog templates = TemplateCatalog.builtIn();
     public final TemplatesResource templatesResource = new TemplatesResource(templates, publicUrl);
     public final ConnectedSystemsResource systemsResource =
-            new ConnectedSystemsResource(admin, links, publicUrl, bodies);
+            new ConnectedSystemsResource(admin, links, publicUrl, bodies, templates);
     public final AuthorizationResource authorizationResource = new AuthorizationResource(authorizations);
     public final AuthorizationLinkResource linkResource = new AuthorizationLinkResource(links);
     public final InvokeResource invokeResource = new InvokeResource(admin, integration, links, bodies);

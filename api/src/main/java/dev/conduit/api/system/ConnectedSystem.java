@@ -34,6 +34,7 @@ public final class ConnectedSystem {
 
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z0-9_.:~-]+");
+    private static final Pattern TOKEN_TYPE = Pattern.compile("[A-Za-z0-9_.-]{1,40}");
     private static final Pattern KEY_PATH = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
 
     private final String name;
@@ -46,6 +47,7 @@ public final class ConnectedSystem {
     private final Lifecycle lifecycle;
     private final Integration integration;
     private final Map<String, Variable> variables;
+    private final Optional<TemplateReference> template;
     private final long version;
 
     private ConnectedSystem(Builder b) {
@@ -59,10 +61,12 @@ public final class ConnectedSystem {
         this.client = new ClientAuthentication(b.clientId, Optional.ofNullable(b.clientSecret), b.clientAuthMethod,
                 Optional.ofNullable(b.clientAssertionKey), Optional.ofNullable(b.clientAssertionKeyId));
         this.tokenRequest = new TokenRequest(b.scope, b.includeScope, b.bodyFormat, b.tokenResponseKey,
-                b.extraQueryParameters, b.extraFormParameters, b.extraHeaders);
+                b.bearerTokenTypes, b.extraQueryParameters, b.extraFormParameters, b.extraHeaders,
+                b.extraAuthorizationParameters);
         this.lifecycle = new Lifecycle(b.retryPolicy, b.defaultTokenLifetime, b.refreshAhead, b.tokenRejectedStatuses);
         this.integration = new Integration(Optional.ofNullable(b.integrationBaseUrl));
         this.variables = Collections.unmodifiableMap(new LinkedHashMap<>(b.variables));
+        this.template = Optional.ofNullable(b.template);
         this.version = b.version;
     }
 
@@ -74,7 +78,8 @@ public final class ConnectedSystem {
     public Builder toBuilder() {
         return new Builder().name(name).description(description.orElse(null)).category(category.orElse(null))
                 .grantType(grantType).endpoints(endpoints).client(client).tokenRequest(tokenRequest)
-                .lifecycle(lifecycle).integration(integration).variables(variables).version(version);
+                .lifecycle(lifecycle).integration(integration).variables(variables).template(template.orElse(null))
+                .version(version);
     }
 
     /** Unique, 1 to 50 characters; the identity used in URLs and token keys. */
@@ -125,6 +130,11 @@ public final class ConnectedSystem {
         return variables;
     }
 
+    /** The provider template the system was created from, if it was; informational, it decides nothing. */
+    public Optional<TemplateReference> template() {
+        return template;
+    }
+
     /** The stored version, for optimistic concurrency; 0 for a system never stored. */
     public long version() {
         return version;
@@ -148,7 +158,8 @@ public final class ConnectedSystem {
     public boolean equals(Object o) {
         return o instanceof ConnectedSystem other && name.equals(other.name) && version == other.version
                 && description.equals(other.description) && category.equals(other.category)
-                && tokenIdentity().equals(other.tokenIdentity()) && lifecycle.equals(other.lifecycle);
+                && tokenIdentity().equals(other.tokenIdentity()) && lifecycle.equals(other.lifecycle)
+                && template.equals(other.template);
     }
 
     @Override
@@ -190,6 +201,9 @@ public final class ConnectedSystem {
         private final Map<String, String> extraQueryParameters = new LinkedHashMap<>();
         private final Map<String, String> extraFormParameters = new LinkedHashMap<>();
         private final Map<String, String> extraHeaders = new LinkedHashMap<>();
+        private final Map<String, String> extraAuthorizationParameters = new LinkedHashMap<>();
+        private Set<String> bearerTokenTypes = Set.of();
+        private TemplateReference template;
         private Duration defaultTokenLifetime = DEFAULT_TOKEN_LIFETIME;
         private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
         private long version;
@@ -221,8 +235,9 @@ public final class ConnectedSystem {
             includeScope = t.includeScope();
             bodyFormat = t.bodyFormat();
             tokenResponseKey = t.tokenResponseKey();
+            bearerTokenTypes = t.bearerTokenTypes();
             return extraQueryParameters(t.extraQueryParameters()).extraFormParameters(t.extraFormParameters())
-                    .extraHeaders(t.extraHeaders());
+                    .extraHeaders(t.extraHeaders()).extraAuthorizationParameters(t.extraAuthorizationParameters());
         }
 
         public Builder lifecycle(Lifecycle l) {
@@ -255,6 +270,8 @@ public final class ConnectedSystem {
         public Builder clientAssertionKey(Secret v) { clientAssertionKey = v; return this; }
         public Builder clientAssertionKeyId(String v) { clientAssertionKeyId = blankToNull(v); return this; }
         public Builder scope(Scope v) { scope = v == null ? Scope.EMPTY : v; return this; }
+        public Builder template(TemplateReference v) { template = v; return this; }
+        public Builder bearerTokenTypes(Set<String> v) { bearerTokenTypes = v == null ? Set.of() : Set.copyOf(v); return this; }
         public Builder scope(String v) { scope = Scope.parse(v); return this; }
         public Builder includeScope(boolean v) { includeScope = v; return this; }
         public Builder retryPolicy(RetryPolicy v) { retryPolicy = v; return this; }
@@ -295,6 +312,10 @@ public final class ConnectedSystem {
         public Builder extraQueryParameters(Map<String, String> v) { replace(extraQueryParameters, v); return this; }
         public Builder extraFormParameters(Map<String, String> v) { replace(extraFormParameters, v); return this; }
         public Builder extraHeaders(Map<String, String> v) { replace(extraHeaders, v); return this; }
+        public Builder extraAuthorizationParameters(Map<String, String> v) {
+            replace(extraAuthorizationParameters, v);
+            return this;
+        }
 
         /**
          * Validates every field and returns the immutable system.
@@ -339,6 +360,13 @@ public final class ConnectedSystem {
             parameters("extraQueryParameters", extraQueryParameters, PARAMETER_NAME);
             parameters("extraFormParameters", extraFormParameters, PARAMETER_NAME);
             parameters("extraHeaders", extraHeaders, HEADER_NAME);
+            parameters("extraAuthorizationParameters", extraAuthorizationParameters, PARAMETER_NAME);
+            for (String type : bearerTokenTypes) {
+                if (type == null || !TOKEN_TYPE.matcher(type).matches()) {
+                    throw ConduitException.invalidField("bearerTokenTypes",
+                            "'" + type + "' is not a token_type value (letters, digits, '_', '-', '.')");
+                }
+            }
             validateTemplates();
             return new ConnectedSystem(this);
         }
@@ -396,6 +424,8 @@ public final class ConnectedSystem {
             extraQueryParameters.forEach((k, v) -> check("extraQueryParameters." + k, v, true));
             extraFormParameters.forEach((k, v) -> check("extraFormParameters." + k, v, false));
             extraHeaders.forEach((k, v) -> check("extraHeaders." + k, v, false));
+            // the authorization request is a URL the user's browser, its history and the provider's logs keep
+            extraAuthorizationParameters.forEach((k, v) -> check("extraAuthorizationParameters." + k, v, true));
         }
 
         private void check(String field, String template, boolean inUrl) {

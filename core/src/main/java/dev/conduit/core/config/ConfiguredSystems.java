@@ -141,6 +141,7 @@ public final class ConfiguredSystems {
             parsed(prefix, "default-token-lifetime", ConfiguredSystems::duration, b::defaultTokenLifetime);
             parsed(prefix, "refresh-ahead", ConfiguredSystems::duration, b::refreshAhead);
             parsed(prefix, "token-rejected-statuses", ConfiguredSystems::statuses, b::tokenRejectedStatuses);
+            parsed(prefix, "bearer-token-types", ConfiguredSystems::list, b::bearerTokenTypes);
             int attempts = config.get(prefix + "max-attempts").map(v -> parse("max-attempts", v,
                     Integer::parseInt)).orElse(RetryPolicy.DEFAULT.maxAttempts());
             Duration wait = config.get(prefix + "max-wait").map(v -> parse("max-wait", v,
@@ -151,6 +152,7 @@ public final class ConfiguredSystems {
             map(prefix + "extra-query.").forEach(b::extraQueryParameter);
             map(prefix + "extra-form.").forEach(b::extraFormParameter);
             map(prefix + "extra-header.").forEach(b::extraHeader);
+            b.extraAuthorizationParameters(map(prefix + "extra-authorization."));
             return b.build();
         } catch (ConduitException e) {
             if (e.code() != ErrorCode.INVALID_CONFIGURATION && e.code() != ErrorCode.UNKNOWN_VARIABLE) {
@@ -208,6 +210,11 @@ public final class ConfiguredSystems {
         }
     }
 
+    private static Set<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+    }
+
     private static Set<Integer> statuses(String value) {
         return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Integer::valueOf)
                 .collect(Collectors.toCollection(TreeSet::new));
@@ -217,7 +224,8 @@ public final class ConfiguredSystems {
     static String kebab(String field) {
         String last = field.startsWith("retryPolicy.") ? field.substring("retryPolicy.".length()) : field;
         return last.replace("extraQueryParameters.", "extra-query.").replace("extraFormParameters.", "extra-form.")
-                .replace("extraHeaders.", "extra-header.").replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+                .replace("extraHeaders.", "extra-header.")
+                .replace("extraAuthorizationParameters.", "extra-authorization.").replaceAll("([a-z0-9])([A-Z])", "$1-$2")
                 .toLowerCase(Locale.ROOT);
     }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads a token endpoint's answer strictly: a {@link TokenSet} for a valid success, else a {@link ConduitException}
@@ -56,6 +57,7 @@ public final class TokenResponseParser {
     private final String tokenResponseKey;
     private final Duration defaultLifetime;
     private final String systemName;
+    private final Set<String> bearerTokenTypes;
     private final Clock clock;
 
     /**
@@ -65,6 +67,17 @@ public final class TokenResponseParser {
      * @param clock            the issue time of every token
      */
     public TokenResponseParser(String tokenResponseKey, Duration defaultLifetime, String systemName, Clock clock) {
+        this(tokenResponseKey, defaultLifetime, Set.of(), systemName, clock);
+    }
+
+    /**
+     * @param bearerTokenTypes other {@code token_type} values the provider uses for tokens that are sent as Bearer
+     *                         tokens (Slack's user tokens say {@code user}); compared ignoring case
+     */
+    public TokenResponseParser(String tokenResponseKey, Duration defaultLifetime, Set<String> bearerTokenTypes,
+            String systemName, Clock clock) {
+        this.bearerTokenTypes = bearerTokenTypes.stream().map(t -> t.toLowerCase(Locale.ROOT))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.tokenResponseKey = Objects.requireNonNull(tokenResponseKey, "tokenResponseKey");
         this.defaultLifetime = Objects.requireNonNull(defaultLifetime, "defaultLifetime");
         this.systemName = systemName;
@@ -72,7 +85,9 @@ public final class TokenResponseParser {
     }
 
     public static TokenResponseParser forSystem(ConnectedSystem system, Clock clock) {
-        return new TokenResponseParser(system.tokenRequest().tokenResponseKey(), system.lifecycle().defaultTokenLifetime(), system.name(), clock);
+        return new TokenResponseParser(system.tokenRequest().tokenResponseKey(),
+                system.lifecycle().defaultTokenLifetime(), system.tokenRequest().bearerTokenTypes(), system.name(),
+                clock);
     }
 
     /** {@link #interpret(TokenHttpResponse, Scope, Collection)} with no secret values to keep out of messages. */
@@ -182,10 +197,14 @@ public final class TokenResponseParser {
         return dot < 0 ? json : at(json, path.substring(0, dot));
     }
 
+    /**
+     * A member describing the token: for a nested token its siblings first, since the top level may describe another
+     * token (Slack answers with the bot's token_type and scope at the top and the user's next to authed_user's token).
+     */
     private static JsonNode member(JsonNode top, JsonNode context, String name) {
-        JsonNode value = top.get(name);
-        if ((value == null || value.isNull()) && context != null && context != top) {
-            value = context.get(name);
+        JsonNode value = context != null && context != top ? context.get(name) : null;
+        if (value == null || value.isNull()) {
+            value = top.get(name);
         }
         return value == null || value.isNull() ? null : value;
     }
@@ -208,7 +227,10 @@ public final class TokenResponseParser {
         return value;
     }
 
-    /** Only Bearer tokens are used (RFC 6750); the type is case-insensitive (RFC 6749 section 5.1). */
+    /**
+     * Only Bearer tokens are used (RFC 6750); the type is case-insensitive (RFC 6749 section 5.1). A provider that names
+     * its Bearer tokens otherwise (Slack: {@code user}) lists those names in the system's {@code bearerTokenTypes}.
+     */
     private String tokenType(JsonNode node) {
         if (node == null) {
             throw invalid("the token response has no 'token_type' (RFC 6749 section 5.1 requires it)", "tokenEndpoint");
@@ -217,7 +239,8 @@ public final class TokenResponseParser {
             throw invalid("'token_type' in the token response must be a string, was " + describeNode(node),
                     "tokenEndpoint");
         }
-        if (!node.textValue().equalsIgnoreCase("bearer")) {
+        if (!node.textValue().equalsIgnoreCase("bearer")
+                && !bearerTokenTypes.contains(node.textValue().toLowerCase(Locale.ROOT))) {
             String type = OAuthError.strip(node.textValue());
             throw invalid("the token type '" + (type.length() > 40 ? type.substring(0, 40) + "..." : type)
                     + "' is not supported: Conduit uses Bearer tokens only", "tokenEndpoint");

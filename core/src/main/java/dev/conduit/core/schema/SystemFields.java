@@ -36,6 +36,11 @@ public final class SystemFields {
                             + "authorization_code (one per user), or a plug-in grant's type"),
             field("description", SYSTEM, FieldType.STRING, "Description").help("Free text, at most 500 characters"),
             field("category", SYSTEM, FieldType.STRING, "Category").help("Groups systems in lists, at most 100 characters"),
+            field("template.id", SYSTEM, FieldType.STRING, "Provider template")
+                    .help("The provider template the system was created from (GET /api/templates); recorded when a "
+                            + "system is created with \"template\": \"<id>\", kept by edits, informational"),
+            field("template.version", SYSTEM, FieldType.INTEGER, "Template version")
+                    .help("The template's version when the system was created from it"),
 
             field("issuer", ENDPOINTS, FieldType.URL, "Issuer")
                     .help("The authorization server's issuer identifier; with no token endpoint, the endpoints are "
@@ -84,6 +89,13 @@ public final class SystemFields {
                     .help("Added to the token request body; values may hold ${variable} templates"),
             field("extraHeaders", TOKEN_REQUEST, FieldType.MAP, "Extra headers")
                     .help("Added to the token request; values may hold ${variable} templates"),
+            field("extraAuthorizationParameters", TOKEN_REQUEST, FieldType.MAP, "Extra authorization parameters")
+                    .grants(AUTHORIZATION_CODE)
+                    .help("Added to the authorization request only, e.g. access_type=offline; values may hold "
+                            + "${variable} templates of plain variables"),
+            field("bearerTokenTypes", TOKEN_REQUEST, FieldType.LIST, "Bearer token types")
+                    .help("token_type values the provider uses for tokens sent as Bearer tokens, e.g. user (Slack); "
+                            + "Bearer is always accepted"),
 
             field("retryPolicy.maxAttempts", LIFECYCLE, FieldType.INTEGER, "Attempts")
                     .defaultValue(RetryPolicy.DEFAULT.maxAttempts())

@@ -66,6 +66,31 @@ class TokenResponseParserTest {
     }
 
     @Test
+    void interpretWhenNestedTokenBesideAnotherThenItsOwnSiblingsDescribeIt() {
+        TokenResponseParser nested = new TokenResponseParser("authed_user.access_token", Duration.ofMinutes(30),
+                java.util.Set.of("user"), null, CLOCK);
+
+        TokenSet tokens = nested.interpret(ok("token-nested-beside-another.json"), REQUESTED);
+
+        assertThat(tokens.accessToken().reveal()).isEqualTo("xoxp-user-token-77d2e0");
+        assertThat(tokens.tokenType()).isEqualTo("Bearer");
+        assertThat(tokens.scope()).isEqualTo(Scope.parse("chat:write"));
+        assertThat(tokens.expiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(30)));
+    }
+
+    @Test
+    void interpretWhenTokenTypeIsNotBearerNorListedThenInvalidTokenResponse() {
+        TokenResponseParser nested = new TokenResponseParser("authed_user.access_token", Duration.ofMinutes(30),
+                null, CLOCK);
+
+        assertThatThrownBy(() -> nested.interpret(ok("token-nested-beside-another.json"), REQUESTED))
+                .isInstanceOfSatisfying(ConduitException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TOKEN_RESPONSE);
+                    assertThat(e.getMessage()).contains("'user'").doesNotContain("xoxp-user-token-77d2e0");
+                });
+    }
+
+    @Test
     void interpretWhenDottedPathMissingThenInvalidTokenResponseNamingTheKey() {
         TokenResponseParser nested = new TokenResponseParser("data.jwt", Duration.ofMinutes(30), null, CLOCK);
 

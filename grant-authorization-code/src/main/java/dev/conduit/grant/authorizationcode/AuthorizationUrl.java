@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * Builds the authorization request URL: the system's authorization endpoint (its own query kept) plus the protocol
- * parameters and the system's extra query parameters, each form-urlencoded.
+ * parameters, the system's extra query parameters and its extra authorization parameters, each form-urlencoded.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1">RFC 6749 section 4.1.1</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7636#section-4.3">RFC 7636 section 4.3</a>
@@ -84,18 +84,25 @@ final class AuthorizationUrl {
                 "is required for the authorization code grant"));
     }
 
-    /** The extra query parameters with their {@code ${variable}} templates rendered. */
+    /** The extra query and authorization parameters with their {@code ${variable}} templates rendered. */
     private static Map<String, String> extraParameters(ConnectedSystem system) {
         Map<String, String> rendered = new LinkedHashMap<>();
-        for (Map.Entry<String, String> parameter : system.tokenRequest().extraQueryParameters().entrySet()) {
-            String field = "extraQueryParameters." + parameter.getKey();
+        add(rendered, "extraQueryParameters", system.tokenRequest().extraQueryParameters(), system);
+        // the authorization request's own parameters (Google's access_type, Dropbox's token_access_type) win
+        add(rendered, "extraAuthorizationParameters", system.tokenRequest().extraAuthorizationParameters(), system);
+        return rendered;
+    }
+
+    private static void add(Map<String, String> rendered, String fieldName, Map<String, String> parameters,
+            ConnectedSystem system) {
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            String field = fieldName + "." + parameter.getKey();
             if (PROTOCOL_PARAMETERS.contains(parameter.getKey())) {
                 throw ConduitException.invalidField(field,
                         "'" + parameter.getKey() + "' is set by Conduit on the authorization request and cannot be configured");
             }
             rendered.put(parameter.getKey(), render(field, parameter.getValue(), system.variables()));
         }
-        return rendered;
     }
 
     private static String render(String field, String template, Map<String, Variable> variables) {

@@ -15,7 +15,18 @@ public final class TestSystems {
 
     private static final String OIDC = "/realms/" + Keycloak.REALM + "/protocol/openid-connect";
 
+    /** The test server's renewal window ({@code conduit.tokens.renewal-window-seconds} in it/pom.xml). */
+    public static final java.time.Duration RENEWAL_WINDOW = java.time.Duration.ofSeconds(2);
+
     private TestSystems() {
+    }
+
+    /**
+     * Waits until a token obtained now is older than the renewal window: Conduit renews a rejected token at most once
+     * per window, so a token revoked right after it was issued is renewed only after that.
+     */
+    public static void waitOutTheRenewalWindow() throws InterruptedException {
+        Thread.sleep(RENEWAL_WINDOW.plusMillis(500).toMillis());
     }
 
     /** A name no earlier run used: the test server's database outlives a run. */

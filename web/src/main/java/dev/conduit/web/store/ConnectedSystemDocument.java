@@ -10,6 +10,7 @@ import dev.conduit.api.system.BodyFormat;
 import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.RetryPolicy;
+import dev.conduit.api.system.TemplateReference;
 import dev.conduit.api.system.Scope;
 import dev.conduit.api.system.Variable;
 import java.time.Duration;
@@ -45,7 +46,8 @@ final class ConnectedSystemDocument {
             String retryMaxWait, Set<Integer> tokenRejectedStatuses, String tokenResponseKey, String bodyFormat,
             List<StoredVariable> variables, Map<String, String> extraQueryParameters,
             Map<String, String> extraFormParameters, Map<String, String> extraHeaders, String defaultTokenLifetime,
-            String refreshAhead) {
+            String refreshAhead, Set<String> bearerTokenTypes, Map<String, String> extraAuthorizationParameters,
+            String templateId, Integer templateVersion) {
     }
 
     /** A variable; a secret one has no value here (its value is in {@link Secrets}). */
@@ -84,7 +86,10 @@ final class ConnectedSystemDocument {
                 system.tokenRequest().includeScope(), retry.maxAttempts(), retry.maxWait().toString(),
                 system.lifecycle().tokenRejectedStatuses(), system.tokenRequest().tokenResponseKey(),
                 system.tokenRequest().bodyFormat().name(), variables, system.tokenRequest().extraQueryParameters(), system.tokenRequest().extraFormParameters(),
-                system.tokenRequest().extraHeaders(), system.lifecycle().defaultTokenLifetime().toString(), system.lifecycle().refreshAhead().toString());
+                system.tokenRequest().extraHeaders(), system.lifecycle().defaultTokenLifetime().toString(), system.lifecycle().refreshAhead().toString(),
+                system.tokenRequest().bearerTokenTypes(), system.tokenRequest().extraAuthorizationParameters(),
+                system.template().map(TemplateReference::id).orElse(null),
+                system.template().map(TemplateReference::version).orElse(null));
         return write(document, system.name());
     }
 
@@ -140,7 +145,13 @@ final class ConnectedSystemDocument {
                     .extraFormParameters(c.extraFormParameters())
                     .extraHeaders(c.extraHeaders())
                     .defaultTokenLifetime(Duration.parse(c.defaultTokenLifetime()))
-                    .refreshAhead(Duration.parse(c.refreshAhead()));
+                    .refreshAhead(Duration.parse(c.refreshAhead()))
+                    // members added after format 1 was first written: absent (null) in older documents
+                    .bearerTokenTypes(c.bearerTokenTypes())
+                    .extraAuthorizationParameters(c.extraAuthorizationParameters());
+            if (c.templateId() != null && c.templateVersion() != null) {
+                builder.template(new TemplateReference(c.templateId(), c.templateVersion()));
+            }
             for (StoredVariable v : c.variables()) {
                 builder.variable(v.secret()
                         ? Variable.secret(v.name(), Secret.ofNullable(secrets.variables().get(v.name())))

@@ -6,6 +6,7 @@ import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.administration.TokenTest;
 import dev.conduit.core.audit.AuditAction;
 import dev.conduit.core.discovery.AuthorizationServerMetadata;
+import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.web.Roles;
 import dev.conduit.web.audit.Audited;
 import dev.conduit.web.authorization.AuthorizationLinks;
@@ -54,6 +55,7 @@ public class ConnectedSystemsResource {
     private AuthorizationLinks links;
     private PublicUrl publicUrl;
     private RequestBodies bodies;
+    private TemplateCatalog templates;
 
     /** For CDI's client proxy. */
     protected ConnectedSystemsResource() {
@@ -61,7 +63,8 @@ public class ConnectedSystemsResource {
 
     @Inject
     public ConnectedSystemsResource(SystemAdministration admin, AuthorizationLinks links, PublicUrl publicUrl,
-            RequestBodies bodies) {
+            RequestBodies bodies, TemplateCatalog templates) {
+        this.templates = templates;
         this.admin = admin;
         this.views = new SystemViews(admin);
         this.links = links;
@@ -99,10 +102,15 @@ public class ConnectedSystemsResource {
                     + "system is saved even when the test fails, so that it can be corrected. With an issuer and "
                     + "\"discover\": true (or no tokenEndpoint), the endpoints, the client authentication method and "
                     + "issuerParameterSupported come from the issuer's metadata; a metadata issuer that differs "
-                    + "from the one given is refused with ISSUER_MISMATCH.")
+                    + "from the one given is refused with ISSUER_MISMATCH. With \"template\": \"<id>\" and "
+                    + "\"variables\", the provider template (GET /api/templates) fills in the rest; a member given "
+                    + "by hand overrides the template's value.")
     public Response create(InputStream body, @Context UriInfo uri) {
-        SystemAdministration.Saved saved = admin.create(SystemJson.draft(bodies.readObject(body), null,
-                Optional.empty()));
+        JsonObject json = bodies.readObject(body);
+        if (TemplateRequest.asksForTemplate(json)) {
+            json = TemplateRequest.expand(json, templates);
+        }
+        SystemAdministration.Saved saved = admin.create(SystemJson.draft(json, null, Optional.empty()));
         return Response.created(uri.getAbsolutePathBuilder().path(saved.system().name()).build())
                 .entity(views.view(saved, publicUrl.redirectUri(uri.getRequestUri()))).build();
     }

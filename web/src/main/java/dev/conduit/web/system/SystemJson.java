@@ -7,6 +7,7 @@ import dev.conduit.api.system.BodyFormat;
 import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.RetryPolicy;
+import dev.conduit.api.system.TemplateReference;
 import dev.conduit.api.system.Variable;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.administration.SystemDraft;
@@ -17,6 +18,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -40,8 +42,8 @@ public final class SystemJson {
             "issuerParameterSupported", "integrationBaseUrl", "clientId", "clientSecret", "clientAuthMethod",
             "clientAssertionKey", "clientAssertionKeyId", "scope",
             "includeScope", "retryPolicy", "tokenRejectedStatuses", "tokenResponseKey", "bodyFormat", "variables",
-            "extraQueryParameters", "extraFormParameters", "extraHeaders", "defaultTokenLifetimeSeconds",
-            "refreshAheadSeconds", "version");
+            "extraQueryParameters", "extraFormParameters", "extraHeaders", "extraAuthorizationParameters",
+            "bearerTokenTypes", "defaultTokenLifetimeSeconds", "refreshAheadSeconds", "template", "version");
 
     /** Request flags: {@code discover} fills the endpoints from the issuer's metadata. */
     static final Set<String> FLAGS = Set.of("discover");
@@ -49,7 +51,7 @@ public final class SystemJson {
     /** Members only a read shows; ignored on input. */
     static final Set<String> READ_ONLY = Set.of("clientSecretSet", "tokenScope", "redirectUri", "status",
             "disabledReason", "hint", "errorCode", "statusSince", "tokenTest", "clientSecretRequired", "source",
-            "readOnly", "clientAssertionKeySet", "clientAssertionKeyRequired");
+            "readOnly", "clientAssertionKeySet", "clientAssertionKeyRequired", "lastTokenAt");
 
     private static final Set<String> ALL;
 
@@ -167,6 +169,12 @@ public final class SystemJson {
         b.extraQueryParameters(in.stringMap("extraQueryParameters"));
         b.extraFormParameters(in.stringMap("extraFormParameters"));
         b.extraHeaders(in.stringMap("extraHeaders"));
+        b.extraAuthorizationParameters(in.stringMap("extraAuthorizationParameters"));
+        JsonArray types = in.array("bearerTokenTypes");
+        if (types != null) {
+            b.bearerTokenTypes(strings(types, in.name("bearerTokenTypes")));
+        }
+        b.template(template(in, stored));
         readVariables(in, stored, b);
         Long version = in.integer("version", 0, Long.MAX_VALUE);
         b.version(version != null ? version : stored.map(ConnectedSystem::version).orElse(0L));
@@ -235,9 +243,44 @@ public final class SystemJson {
         json.add("extraQueryParameters", stringMap(s.tokenRequest().extraQueryParameters()));
         json.add("extraFormParameters", stringMap(s.tokenRequest().extraFormParameters()));
         json.add("extraHeaders", stringMap(s.tokenRequest().extraHeaders()));
+        json.add("extraAuthorizationParameters", stringMap(s.tokenRequest().extraAuthorizationParameters()));
+        json.add("bearerTokenTypes", Json.createArrayBuilder(s.tokenRequest().bearerTokenTypes()));
+        s.template().ifPresent(t -> json.add("template",
+                Json.createObjectBuilder().add("id", t.id()).add("version", t.version())));
         json.add("defaultTokenLifetimeSeconds", s.lifecycle().defaultTokenLifetime().toSeconds());
         json.add("refreshAheadSeconds", s.lifecycle().refreshAhead().toSeconds());
         return json;
+    }
+
+    /**
+     * The provider template the system came from: {@code {id, version}}, as a read shows it; left out, the stored one is
+     * kept, so an edit by hand does not lose where the system came from.
+     */
+    private static TemplateReference template(JsonFields in, Optional<ConnectedSystem> stored) {
+        JsonFields t = in.object("template");
+        if (t == null) {
+            return stored.flatMap(ConnectedSystem::template).orElse(null);
+        }
+        t.allowOnly(Set.of("id", "version"));
+        String id = t.string("id");
+        Long version = t.integer("version", 1, Integer.MAX_VALUE);
+        if (id == null || version == null) {
+            throw ConduitException.invalidField(in.name("template"),
+                    "must be {\"id\": \"<template id>\", \"version\": <number>}; to create from a template, "
+                            + "give its id as a string");
+        }
+        return new TemplateReference(id, version.intValue());
+    }
+
+    private static Set<String> strings(JsonArray array, String field) {
+        Set<String> values = new LinkedHashSet<>();
+        for (JsonValue value : array) {
+            if (!(value instanceof JsonString text)) {
+                throw ConduitException.invalidField(field, "must be a list of strings such as [\"user\"]");
+            }
+            values.add(text.getString());
+        }
+        return values;
     }
 
     private static Secret clientSecret(JsonFields in, Optional<ConnectedSystem> stored) {

@@ -39,7 +39,10 @@ public final class Customization {
                 .append("# Adjust the values for the target environment. Entries marked REQUIRED are secrets, which are\n")
                 .append("# never exported: fill every one in before importing, or the import is refused.\n");
         for (ConnectedSystem s : systems) {
-            out.append("\n# ---- ").append(oneLine(s.name())).append(" (").append(s.grantType()).append(")\n");
+            out.append("\n# ---- ").append(oneLine(s.name())).append(" (").append(s.grantType())
+                    .append(s.template().map(t -> ", from provider template " + t.id() + " version " + t.version())
+                            .orElse(""))
+                    .append(")\n");
             entry(out, s.name(), "tokenEndpoint", Optional.of(s.endpoints().token()));
             entry(out, s.name(), "authorizationEndpoint", s.endpoints().authorization());
             entry(out, s.name(), "revocationEndpoint", s.endpoints().revocation());

@@ -5,8 +5,10 @@ import dev.conduit.api.system.BodyFormat;
 import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.RetryPolicy;
+import dev.conduit.api.system.TemplateReference;
 import dev.conduit.api.system.Variable;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /** The connected systems the store tests keep: one with the fewest fields, one with every field away from its default. */
@@ -66,6 +68,9 @@ final class StoredSystems {
                 .extraFormParameter("a", "\u00e9t\u00e9 \u2713")
                 .extraHeader("X-Tenant", "${tenantKey}")
                 .extraHeader("Accept-Language", "de-CH")
+                .extraAuthorizationParameters(Map.of("access_type", "offline"))
+                .bearerTokenTypes(Set.of("user"))
+                .template(new TemplateReference("acme-idp", 3))
                 .defaultTokenLifetime(Duration.ofMinutes(17).plusSeconds(3))
                 .refreshAhead(Duration.ofMillis(12_500));
     }
