@@ -12,6 +12,8 @@ import dev.conduit.core.endpoint.LimitedBodySubscriber;
 import dev.conduit.core.template.TemplateRenderer;
 import dev.conduit.core.lifecycle.AccessToken;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.observe.EngineObserver;
+import dev.conduit.core.observe.Observation;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -44,6 +46,7 @@ public final class IntegrationClient {
     private final EndpointPolicy policy;
     private final HttpClient http;
     private final CallLimits limits;
+    private final EngineObserver observer;
 
     /** A client whose calls have the {@link CallLimits#DEFAULT default limits}. */
     public IntegrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
@@ -53,6 +56,13 @@ public final class IntegrationClient {
 
     public IntegrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
             HttpSettings settings, CallLimits limits) {
+        this(systems, tokens, policy, settings, limits, EngineObserver.NONE);
+    }
+
+    /** With an {@code observer} that hears each call and each renewal after a rejection (metrics, traces). */
+    public IntegrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
+            HttpSettings settings, CallLimits limits, EngineObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.systems = Objects.requireNonNull(systems, "systems");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -84,6 +94,7 @@ public final class IntegrationClient {
         if (!tokens.invalidate(systemName, subject, token)) {
             return first;
         }
+        observer.renewedAfterRejection(systemName);
         AccessToken renewed = tokens.accessToken(system, subject);
         return send(system, target, request, renewed, true, deadline);
     }
@@ -132,7 +143,20 @@ public final class IntegrationClient {
                 .method(request.method(), body);
         request.headers().forEach((name, values) -> values.forEach(value -> header(builder, name, value)));
         builder.setHeader("Authorization", token.authorizationHeader());
-        CompletableFuture<HttpResponse<LimitedBodySubscriber.Body>> pending = http.sendAsync(builder.build(),
+        Observation observation = observer.integrationCall(system.name(), request.method(), builder::setHeader);
+        try {
+            IntegrationResponse response = exchange(system, builder.build(), renewed, deadline);
+            observation.succeeded(response.status());
+            return response;
+        } catch (ConduitException e) {
+            observation.failed(e.code());
+            throw e;
+        }
+    }
+
+    private IntegrationResponse exchange(ConnectedSystem system, HttpRequest httpRequest, boolean renewed,
+            long deadline) {
+        CompletableFuture<HttpResponse<LimitedBodySubscriber.Body>> pending = http.sendAsync(httpRequest,
                 info -> new LimitedBodySubscriber(limits.maxResponseBytes()));
         try {
             HttpResponse<LimitedBodySubscriber.Body> response = pending.get(Math.max(0, deadline - System.nanoTime()),

@@ -18,6 +18,10 @@ import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
 import dev.conduit.core.endpoint.GrantedTokens;
 import dev.conduit.core.endpoint.TokenEndpointFactory;
+import dev.conduit.core.observe.EngineObserver;
+import dev.conduit.core.observe.LogFields;
+import dev.conduit.core.observe.Observation;
+import dev.conduit.core.observe.TokenRequestKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -67,6 +72,7 @@ public final class TokenService {
     private final TokenEndpointFactory endpoints;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final EngineObserver observer;
 
     private final TokenCache<CachedToken> cache = new TokenCache<>(cached -> cached.token().expiresAt().toEpochMilli());
     private final ConcurrentHashMap<TokenKey, CompletableFuture<CachedToken>> inFlight = new ConcurrentHashMap<>();
@@ -87,6 +93,13 @@ public final class TokenService {
     /** @param renewalWindow see {@link #DEFAULT_RENEWAL_WINDOW} */
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
             TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper, Duration renewalWindow) {
+        this(systems, store, grants, endpoints, clock, sleeper, renewalWindow, EngineObserver.NONE);
+    }
+
+    /** With an {@code observer} that hears cache hits and token requests (metrics, traces). */
+    public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
+            TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper, Duration renewalWindow,
+            EngineObserver observer) {
         this.renewalWindow = Objects.requireNonNull(renewalWindow, "renewalWindow");
         this.systems = Objects.requireNonNull(systems, "systems");
         this.store = Objects.requireNonNull(store, "store");
@@ -94,6 +107,7 @@ public final class TokenService {
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /**
@@ -106,8 +120,10 @@ public final class TokenService {
     public AccessToken accessToken(ConnectedSystem system, Subject subject) {
         CachedToken cached = cache.get(system.name(), subject); // no key object: the hit allocates nothing
         if (cached != null && clock.millis() < cached.refreshAtMillis()) {
+            observer.cacheHit();
             return cached.token();
         }
+        observer.cacheMiss();
         return obtainShared(system, new TokenKey(system.name(), subject), false);
     }
 
@@ -339,8 +355,9 @@ public final class TokenService {
                     throw failure;
                 }
                 int failed = attempt;
-                LOG.log(Level.FINE, () -> "token request " + failed + " for " + system.name() + " failed ("
-                        + failure.code() + "); retrying in " + wait.toMillis() + " ms");
+                LogFields.log(LOG, Level.FINE, system.name(), failure.code(), () -> "token request " + failed
+                        + " for " + system.name() + " failed (" + failure.code() + "); retrying in " + wait.toMillis()
+                        + " ms");
                 sleep(wait);
             }
         }
@@ -370,7 +387,8 @@ public final class TokenService {
         String reason = failure.getMessage() + " (disabled " + when + ")";
         systems.setStatus(system.name(), SystemStatus.error(failure.code(), reason, clock.instant()));
         cache.removeSystem(system.name());
-        LOG.warning(() -> "connected system '" + system.name() + "' disabled: " + reason + ". " + failure.hint());
+        LogFields.log(LOG, Level.WARNING, system.name(), failure.code(),
+                () -> "connected system '" + system.name() + "' disabled: " + reason + ". " + failure.hint());
     }
 
     private void sleep(Duration wait) {
@@ -402,7 +420,8 @@ public final class TokenService {
             if (refreshToken.isPresent() && grant instanceof RefreshingGrant refresher) {
                 refreshing = true;
                 try {
-                    return Optional.of(GrantedTokens.refreshed(refresher.refresh(request, refreshToken.get()),
+                    return Optional.of(GrantedTokens.refreshed(observed(system, TokenRequestKind.REFRESH,
+                            () -> refresher.refresh(request, refreshToken.get())),
                             current.get()));
                 } catch (ConduitException e) {
                     if (e.code() != ErrorCode.INVALID_GRANT) {
@@ -425,7 +444,23 @@ public final class TokenService {
                 }
                 return Optional.empty(); // nothing to refresh with: only the user can authorize
             }
-            return Optional.of(acquiring.acquire(request));
+            return Optional.of(observed(system, TokenRequestKind.ACQUIRE, () -> acquiring.acquire(request)));
+        }
+    }
+
+    /** One token request, told to the observer with its outcome. */
+    private TokenSet observed(ConnectedSystem system, TokenRequestKind kind, Supplier<TokenSet> request) {
+        Observation observation = observer.tokenRequest(system.name(), system.grantType(), kind);
+        try {
+            TokenSet tokens = request.get();
+            observation.succeeded(200);
+            return tokens;
+        } catch (ConduitException e) {
+            observation.failed(e.code());
+            throw e;
+        } catch (RuntimeException e) {
+            observation.failed(ErrorCode.INTERNAL_ERROR);
+            throw e;
         }
     }
 

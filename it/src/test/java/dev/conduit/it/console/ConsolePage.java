@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -66,7 +67,8 @@ public final class ConsolePage {
     /** Waits until the element's text contains {@code text}; returns the whole text. */
     public String awaitText(By locator, String text) {
         try {
-            new WebDriverWait(driver(), WAIT).until(d -> {
+            // the pages re-render their rows after each change: an element read while replaced is read again
+            new WebDriverWait(driver(), WAIT).ignoring(StaleElementReferenceException.class).until(d -> {
                 var found = d.findElements(locator);
                 return !found.isEmpty() && found.get(0).getText().contains(text);
             });
@@ -74,7 +76,8 @@ public final class ConsolePage {
             throw new AssertionError("'" + text + "' never appeared in " + locator + " on " + browser.currentUrl()
                     + "; the page shows: " + browser.pageText(), e);
         }
-        return driver().findElement(locator).getText();
+        return new WebDriverWait(driver(), WAIT).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(locator).getText());
     }
 
     public void type(String id, String value) {

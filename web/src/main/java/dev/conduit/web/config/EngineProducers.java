@@ -24,6 +24,11 @@ import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.core.lifecycle.Sleeper;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.observe.EngineObserver;
+import dev.conduit.core.observe.LogFields;
+import dev.conduit.web.observe.ConduitMetrics;
+import dev.conduit.web.observe.ConduitTracing;
+import dev.conduit.web.observe.LibertyLogFields;
 import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.core.policy.HostResolver;
 import dev.conduit.core.store.CachingSystemRepository;
@@ -54,6 +59,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import io.opentelemetry.api.OpenTelemetry;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -210,14 +217,28 @@ public class EngineProducers {
         return new HttpTokenEndpointFactory(policy, http, clock);
     }
 
+    /**
+     * Metrics (mpMetrics, at /metrics) and traces (mpTelemetry) of token requests and integration calls; and log lines
+     * with the system and ErrorCode as fields.
+     */
+    @Produces
+    @Singleton
+    EngineObserver observer(MetricRegistry registry, OpenTelemetry openTelemetry, ConnectedSystemRepository systems,
+            MigratedDatabase database, SecretCipher cipher, Clock clock) {
+        LogFields.install(LibertyLogFields.create()); // the system and ErrorCode as fields of JSON log lines
+        JdbcPendingAuthorizationStore pending = new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock);
+        return EngineObserver.all(new ConduitMetrics(registry, systems, pending::countWaiting),
+                new ConduitTracing(openTelemetry));
+    }
+
     @Produces
     @Singleton
     TokenService tokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
-            TokenEndpointFactory endpoints, Clock clock) {
+            TokenEndpointFactory endpoints, Clock clock, EngineObserver observer) {
         Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
         Duration renewalWindow = config.getOptionalValue(ConduitSettings.RENEWAL_WINDOW_SECONDS, Integer.class)
                 .map(Duration::ofSeconds).orElse(TokenService.DEFAULT_RENEWAL_WINDOW);
-        return new TokenService(systems, store, grants, endpoints, clock, Sleeper.THREAD, renewalWindow);
+        return new TokenService(systems, store, grants, endpoints, clock, Sleeper.THREAD, renewalWindow, observer);
     }
 
     @Produces
@@ -231,14 +252,14 @@ public class EngineProducers {
     @Produces
     @Singleton
     IntegrationClient integrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
-            HttpSettings http) {
+            HttpSettings http, EngineObserver observer) {
         Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
         CallLimits limits = new CallLimits(
                 config.getOptionalValue(ConduitSettings.INTEGRATION_DEADLINE_SECONDS, Integer.class)
                         .map(Duration::ofSeconds).orElse(CallLimits.DEFAULT.deadline()),
                 config.getOptionalValue(ConduitSettings.INTEGRATION_MAX_RESPONSE_BYTES, Integer.class)
                         .orElse(CallLimits.DEFAULT.maxResponseBytes()));
-        return new IntegrationClient(systems, tokens, policy, http, limits);
+        return new IntegrationClient(systems, tokens, policy, http, limits, observer);
     }
 
     @Produces

@@ -1,6 +1,7 @@
 package dev.conduit.web.problem;
 
 import dev.conduit.api.ConduitException;
+import dev.conduit.core.observe.LogFields;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -17,7 +18,12 @@ public class ConduitExceptionMapper implements ExceptionMapper<ConduitException>
     public Response toResponse(ConduitException e) {
         Problem problem = Problem.of(e);
         // messages of ConduitException never hold secrets or tokens, so they may be logged
-        LOG.log(problem.status() >= 500 ? Level.WARNING : Level.FINE, "{0}", e.toString());
+        Level level = problem.status() >= 500 ? Level.WARNING : Level.FINE;
+        if (e.systemName().isPresent()) {
+            LogFields.log(LOG, level, e.systemName().get(), e.code(), e::toString);
+        } else {
+            LOG.log(level, "{0}", e.toString());
+        }
         Response response = ProblemResponses.of(problem);
         if (e.retryAfter().isPresent()) {
             return Response.fromResponse(response)

@@ -44,6 +44,9 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
     private static final String MARK_USED =
             "UPDATE conduit_pending_authorization SET used = TRUE WHERE state = ? AND used = FALSE";
     private static final String PURGE = "DELETE FROM conduit_pending_authorization WHERE expires_at < ?";
+    private static final String COUNT_WAITING =
+            "SELECT COUNT(*) FROM conduit_pending_authorization WHERE used = FALSE AND expires_at >= ?";
+
     /** Saving purges what expired at most this often: one scan per minute, not one per link. */
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
 
@@ -151,6 +154,20 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
             return update.executeUpdate() == 1;
         } catch (SQLException e) {
             throw Jdbc.failure("mark a pending authorization used", e);
+        }
+    }
+
+    /** How many authorization links are out, neither completed nor expired (the pending-authorizations gauge). */
+    public long countWaiting() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement count = connection.prepareStatement(COUNT_WAITING)) {
+            Jdbc.setTimestamp(count, 1, clock.instant());
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("count pending authorizations", e);
         }
     }
 
