@@ -275,6 +275,18 @@ public final class ConnectedSystem {
         public Builder scope(String v) { scope = Scope.parse(v); return this; }
         public Builder includeScope(boolean v) { includeScope = v; return this; }
         public Builder retryPolicy(RetryPolicy v) { retryPolicy = v; return this; }
+
+        /** Changes the retry policy's attempts alone; the policy checks the value when it is built. */
+        public Builder retryMaxAttempts(int v) {
+            retryPolicy = new RetryPolicy(v, (retryPolicy == null ? RetryPolicy.DEFAULT : retryPolicy).maxWait());
+            return this;
+        }
+
+        /** Changes the retry policy's time budget alone. */
+        public Builder retryMaxWait(Duration v) {
+            retryPolicy = new RetryPolicy((retryPolicy == null ? RetryPolicy.DEFAULT : retryPolicy).maxAttempts(), v);
+            return this;
+        }
         public Builder tokenRejectedStatuses(Set<Integer> v) { tokenRejectedStatuses = v; return this; }
         public Builder tokenResponseKey(String v) { tokenResponseKey = v; return this; }
         public Builder bodyFormat(BodyFormat v) { bodyFormat = v; return this; }

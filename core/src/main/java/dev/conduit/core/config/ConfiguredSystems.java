@@ -3,13 +3,11 @@ package dev.conduit.core.config;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.Secret;
-import dev.conduit.api.system.BodyFormat;
-import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
-import dev.conduit.api.system.RetryPolicy;
+import dev.conduit.core.schema.FieldType;
+import dev.conduit.core.schema.SystemField;
+import dev.conduit.core.schema.SystemFields;
 import dev.conduit.api.system.Variable;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -30,14 +26,10 @@ import java.util.stream.Collectors;
  * stored.
  *
  * <p>The names come from {@code conduit.systems.names} (comma-separated) when set, else from the property names that
- * end in {@code .grant-type}. Keys, in kebab case: {@code grant-type}, {@code token-endpoint}, {@code client-id},
- * {@code client-secret}, {@code scope}, {@code authorization-endpoint}, {@code revocation-endpoint},
- * {@code introspection-endpoint}, {@code issuer}, {@code issuer-parameter-supported}, {@code integration-base-url},
- * {@code client-auth-method}, {@code client-assertion-key}, {@code client-assertion-key-id}, {@code include-scope},
- * {@code max-attempts}, {@code max-wait}, {@code token-rejected-statuses}, {@code token-response-key},
- * {@code body-format}, {@code default-token-lifetime}, {@code refresh-ahead}, {@code description}, {@code category},
- * and the maps {@code variables.<n>}, {@code secret-variables.<n>}, {@code extra-query.<k>}, {@code extra-form.<k>},
- * {@code extra-header.<k>}. Durations are ISO-8601 ({@code PT30S}) or seconds.
+ * end in {@code .grant-type}. Each field of {@link SystemFields} has its key ({@link SystemField#configKey()}, in kebab
+ * case: {@code token-endpoint}, {@code max-wait} ...); a map's entries are keys under its prefix
+ * ({@code extra-query.<k>}), variables are {@code variables.<n>} and {@code secret-variables.<n>}. Durations are
+ * ISO-8601 ({@code PT30S}) or seconds.
  */
 public final class ConfiguredSystems {
 
@@ -114,45 +106,30 @@ public final class ConfiguredSystems {
         return declares(name) ? Optional.of(read(name)) : Optional.empty();
     }
 
+    /** Reads each field of {@link SystemFields} from its key; the maps from the keys under their prefix. */
     private ConnectedSystem read(String name) {
         String prefix = prefix(name);
         ConnectedSystem.Builder b = ConnectedSystem.builder().name(name).version(1);
         try {
-            b.grantType(required(prefix, "grant-type"));
-            b.clientId(required(prefix, "client-id"));
-            string(prefix, "token-endpoint", b::tokenEndpoint);
-            string(prefix, "authorization-endpoint", b::authorizationEndpoint);
-            string(prefix, "revocation-endpoint", b::revocationEndpoint);
-            string(prefix, "introspection-endpoint", b::introspectionEndpoint);
-            string(prefix, "issuer", b::issuer);
-            string(prefix, "integration-base-url", b::integrationBaseUrl);
-            string(prefix, "description", b::description);
-            string(prefix, "category", b::category);
-            string(prefix, "scope", b::scope);
-            string(prefix, "token-response-key", b::tokenResponseKey);
-            string(prefix, "client-assertion-key-id", b::clientAssertionKeyId);
-            config.get(prefix + "client-secret").filter(v -> !v.isBlank()).map(Secret::of).ifPresent(b::clientSecret);
-            config.get(prefix + "client-assertion-key").filter(v -> !v.isBlank()).map(Secret::of)
-                    .ifPresent(b::clientAssertionKey);
-            parsed(prefix, "client-auth-method", ClientAuthMethod::fromWireName, b::clientAuthMethod);
-            parsed(prefix, "body-format", v -> BodyFormat.valueOf(v.toUpperCase(Locale.ROOT)), b::bodyFormat);
-            parsed(prefix, "include-scope", ConfiguredSystems::bool, b::includeScope);
-            parsed(prefix, "issuer-parameter-supported", ConfiguredSystems::bool, b::issuerParameterSupported);
-            parsed(prefix, "default-token-lifetime", ConfiguredSystems::duration, b::defaultTokenLifetime);
-            parsed(prefix, "refresh-ahead", ConfiguredSystems::duration, b::refreshAhead);
-            parsed(prefix, "token-rejected-statuses", ConfiguredSystems::statuses, b::tokenRejectedStatuses);
-            parsed(prefix, "bearer-token-types", ConfiguredSystems::list, b::bearerTokenTypes);
-            int attempts = config.get(prefix + "max-attempts").map(v -> parse("max-attempts", v,
-                    Integer::parseInt)).orElse(RetryPolicy.DEFAULT.maxAttempts());
-            Duration wait = config.get(prefix + "max-wait").map(v -> parse("max-wait", v,
-                    ConfiguredSystems::duration)).orElse(RetryPolicy.DEFAULT.maxWait());
-            b.retryPolicy(new RetryPolicy(attempts, wait));
+            for (SystemField field : SystemFields.all()) {
+                if (field.name().equals("name") || field.binding().isEmpty()) {
+                    continue;
+                }
+                String key = field.configKey();
+                if (field.type() == FieldType.MAP) {
+                    field.set(b, map(prefix + key + "."));
+                    continue;
+                }
+                Optional<String> value = config.get(prefix + key);
+                if (field.required() && value.filter(v -> !v.isBlank()).isEmpty()) {
+                    throw ConduitException.invalidField(key, "is required");
+                }
+                // text is taken as written (the builder strips it); other kinds of value ignore a blank one
+                boolean text = field.type() == FieldType.STRING || field.type() == FieldType.URL;
+                value.filter(v -> text || !v.isBlank()).ifPresent(v -> parse(key, v, field, b));
+            }
             map(prefix + "variables.").forEach((k, v) -> b.variable(Variable.plain(k, v)));
             map(prefix + "secret-variables.").forEach((k, v) -> b.variable(Variable.secret(k, Secret.of(v))));
-            map(prefix + "extra-query.").forEach(b::extraQueryParameter);
-            map(prefix + "extra-form.").forEach(b::extraFormParameter);
-            map(prefix + "extra-header.").forEach(b::extraHeader);
-            b.extraAuthorizationParameters(map(prefix + "extra-authorization."));
             return b.build();
         } catch (ConduitException e) {
             if (e.code() != ErrorCode.INVALID_CONFIGURATION && e.code() != ErrorCode.UNKNOWN_VARIABLE) {
@@ -163,22 +140,10 @@ public final class ConfiguredSystems {
         }
     }
 
-    private String required(String prefix, String key) {
-        return config.get(prefix + key).filter(v -> !v.isBlank()).orElseThrow(() ->
-                ConduitException.invalidField(key, "is required"));
-    }
-
-    private void string(String prefix, String key, Consumer<String> setter) {
-        config.get(prefix + key).ifPresent(setter);
-    }
-
-    private <T> void parsed(String prefix, String key, Function<String, T> parser, Consumer<T> setter) {
-        config.get(prefix + key).filter(v -> !v.isBlank()).ifPresent(v -> setter.accept(parse(key, v, parser)));
-    }
-
-    private static <T> T parse(String key, String value, Function<String, T> parser) {
+    private static void parse(String key, String value, SystemField field, ConnectedSystem.Builder builder) {
+        boolean text = field.type() == FieldType.STRING || field.type() == FieldType.URL;
         try {
-            return parser.apply(value.strip());
+            field.setText(builder, text || field.secret() ? value : value.strip());
         } catch (ConduitException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -194,38 +159,18 @@ public final class ConfiguredSystems {
         return values;
     }
 
-    private static boolean bool(String value) {
-        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new IllegalArgumentException(value);
-        }
-        return Boolean.parseBoolean(value);
-    }
-
-    static Duration duration(String value) {
-        try {
-            return value.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(value))
-                    : Duration.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(value, e);
-        }
-    }
-
-    private static Set<String> list(String value) {
-        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
-    }
-
-    private static Set<Integer> statuses(String value) {
-        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Integer::valueOf)
-                .collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    /** {@code tokenEndpoint} -> {@code token-endpoint}; {@code retryPolicy.maxAttempts} -> {@code max-attempts}. */
+    /**
+     * The key of a field, by {@link SystemFields}: {@code tokenEndpoint} -> {@code token-endpoint},
+     * {@code extraQueryParameters.aud} -> {@code extra-query.aud}; a field the catalogue does not name (a part of a
+     * value, such as {@code retryPolicy.maxWait}) by its last segment in kebab case.
+     */
     static String kebab(String field) {
-        String last = field.startsWith("retryPolicy.") ? field.substring("retryPolicy.".length()) : field;
-        return last.replace("extraQueryParameters.", "extra-query.").replace("extraFormParameters.", "extra-form.")
-                .replace("extraHeaders.", "extra-header.")
-                .replace("extraAuthorizationParameters.", "extra-authorization.").replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+        for (SystemField f : SystemFields.all()) {
+            if (field.equals(f.name()) || field.startsWith(f.name() + ".")) {
+                return f.configKey() + field.substring(f.name().length());
+            }
+        }
+        return field.substring(field.lastIndexOf('.') + 1).replaceAll("([a-z0-9])([A-Z])", "$1-$2")
                 .toLowerCase(Locale.ROOT);
     }
 }

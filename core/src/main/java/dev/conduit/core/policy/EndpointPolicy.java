@@ -3,6 +3,8 @@ package dev.conduit.core.policy;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.core.schema.SystemField;
+import dev.conduit.core.schema.SystemFields;
 import dev.conduit.core.template.TemplateRenderer;
 import java.net.IDN;
 import java.net.Inet4Address;
@@ -138,18 +140,17 @@ public final class EndpointPolicy {
     }
 
     /**
-     * Checks every URL of a system, templates rendered with its variables: token, authorization, revocation and
-     * introspection endpoints, issuer and integration base URL.
+     * Checks every URL of a system (each {@code url} field of {@link SystemFields}: endpoints, issuer, integration base
+     * URL), templates rendered with its variables.
      */
     public void checkSystem(ConnectedSystem system) {
         TemplateRenderer renderer = TemplateRenderer.of(system);
-        check("tokenEndpoint", renderer.renderUrl("tokenEndpoint", system.endpoints().token()));
-        system.endpoints().authorization().ifPresent(url -> check("authorizationEndpoint", url));
-        system.endpoints().revocation().ifPresent(url -> check("revocationEndpoint", url));
-        system.endpoints().introspection().ifPresent(url -> check("introspectionEndpoint", url));
-        system.endpoints().issuer().ifPresent(url -> check("issuer", url));
-        system.integration().baseUrl().ifPresent(
-                url -> check("integrationBaseUrl", renderer.renderUrl("integrationBaseUrl", url)));
+        for (SystemField field : SystemFields.urls()) {
+            Object url = field.get(system);
+            if (url != null) {
+                check(field.name(), renderer.renderUrl(field.name(), (String) url));
+            }
+        }
     }
 
     /** Why an address is refused, or {@code null} when it is a public one. */

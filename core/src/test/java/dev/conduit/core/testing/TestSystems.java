@@ -1,15 +1,18 @@
 package dev.conduit.core.testing;
 
 import dev.conduit.api.Secret;
+import dev.conduit.api.system.BodyFormat;
 import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.RetryPolicy;
+import dev.conduit.api.system.Variable;
 import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The one factory tests build connected systems with: presets pointed at a {@link HostileTokenServer} on loopback,
@@ -55,6 +58,39 @@ public final class TestSystems {
                 .authorizationEndpoint(server.url("/authorize"))
                 .introspectionEndpoint(server.url("/introspect"))
                 .issuer(server.url(""));
+    }
+
+    /**
+     * An authorization code system on {@code server} with every field set to a value other than its default, so that a
+     * representation that drops or mangles any field no longer gives back an equal system: every endpoint, the client
+     * with both secrets, a scope sent as JSON and read from a nested key, one extra parameter of each kind, a plain and
+     * a secret variable, non-default lifecycle values, a description and a category.
+     */
+    public static ConnectedSystem.Builder everyField(HostileTokenServer server) {
+        return authorizationCode(server)
+                .name("every-field")
+                .description("Every field set")
+                .category("fixtures")
+                .issuerParameterSupported(true)
+                .clientAuthMethod(ClientAuthMethod.CLIENT_SECRET_POST)
+                .clientAssertionKey(Secret.of("assertion-key-3b9e07"))
+                .clientAssertionKeyId("kid-7")
+                .includeScope(false)
+                .bodyFormat(BodyFormat.JSON)
+                .tokenResponseKey("data.token")
+                .variable(Variable.plain("tenant", "acme"))
+                .variable(Variable.secret("apiKey", Secret.of("api-key-41d2c8")))
+                .extraQueryParameter("tenant", "${tenant}")
+                .extraFormParameter("audience", "urn:${tenant}")
+                .extraHeader("X-Api-Key", "${apiKey}")
+                .retryPolicy(new RetryPolicy(4, Duration.ofSeconds(7)))
+                .tokenRejectedStatuses(Set.of(401, 419))
+                .defaultTokenLifetime(Duration.ofMinutes(20))
+                .refreshAhead(Duration.ofSeconds(30))
+                .extraAuthorizationParameters(java.util.Map.of("access_type", "offline"))
+                .bearerTokenTypes(Set.of("user"))
+                .template(new dev.conduit.api.system.TemplateReference("keycloak", 2))
+                .version(3);
     }
 
     /** A policy that accepts plain http on loopback, as the test server needs, and nothing more. */

@@ -41,6 +41,8 @@ import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
  * <ul>
  *   <li>The system is named by {@link ConnectedSystemName} on the invoked method or its interface (read from the
  *       request property {@value #INVOKED_METHOD}), or by the request property {@value #SYSTEM_PROPERTY}.</li>
+ *   <li>The request must go under the system's integration base URL (same scheme, host, port and path prefix);
+ *       any other URL is refused with {@code ENDPOINT_NOT_ALLOWED} before a token is obtained or a request sent.</li>
  *   <li>Per-app system: the application's token. Per-user system: the token of the user whose request is being
  *       served; a user who has not authorized gets {@link AuthorizationRequiredException} with a new link, and no
  *       request reaches the resource server.</li>
@@ -89,7 +91,7 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
     public void filter(ClientRequestContext request) {
         String system = systemName(request);
         try {
-            TokenUse use = tokens.get().use(system);
+            TokenUse use = tokens.get().use(system, request.getUri());
             request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, use.token().authorizationHeader());
             request.setProperty(USE_PROPERTY, use);
         } catch (AuthorizationRequiredException e) {
@@ -116,7 +118,7 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
         }
         TokenUse renewed;
         try {
-            renewed = engine.use(use.system());
+            renewed = engine.use(use.system(), request.getUri());
         } catch (AuthorizationRequiredException e) {
             replace(response, refusal(e));
             return;

@@ -8,6 +8,7 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.core.administration.Callers;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.lifecycle.AccessToken;
+import dev.conduit.core.policy.TokenDestination;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import java.net.URI;
@@ -59,11 +60,15 @@ public final class RestClientTokens {
      * The token to send to {@code systemName}'s resource server now.
      *
      * @throws AuthorizationRequiredException the calling user must authorize the per-user system first
-     * @throws ConduitException               {@code UNKNOWN_SYSTEM}, {@code FORBIDDEN} (a per-user system called with
+     * @param target the URL the request with the token goes to
+     * @throws ConduitException               {@code ENDPOINT_NOT_ALLOWED} when {@code target} is not under the
+     *                                        system's integration base URL, {@code UNKNOWN_SYSTEM}, {@code FORBIDDEN} (a per-user system called with
      *                                        no logged-in user), {@code SYSTEM_DISABLED}, or the token endpoint's failure
      */
-    public TokenUse use(String systemName) {
+    public TokenUse use(String systemName, URI target) {
         ConnectedSystem system = admin.get(systemName);
+        // before any token is obtained: a token goes only under the system's integration base URL
+        TokenDestination.requireUnderIntegrationBase(system, target);
         boolean perUser = admin.isPerUser(system);
         Caller current = perUser ? caller.get() : null;
         Subject subject = perUser ? userOf(current, systemName) : Subject.application();

@@ -1,5 +1,7 @@
 package dev.conduit.web.system;
 
+import dev.conduit.core.schema.SystemFields;
+import dev.conduit.core.schema.SystemField;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.Variable;
 import jakarta.json.JsonObject;
@@ -32,11 +34,10 @@ public final class ChangedFields {
                 changed.add(path);
             }
         }
-        if (!Objects.equals(before.client().secret(), after.client().secret())) {
-            changed.add("clientSecret");
-        }
-        if (!Objects.equals(before.client().assertionKey(), after.client().assertionKey())) {
-            changed.add("clientAssertionKey");
+        for (SystemField secret : SystemFields.secrets()) {
+            if (!Objects.equals(secret.get(before), secret.get(after))) {
+                changed.add(secret.name());
+            }
         }
         for (Variable variable : after.variables().values()) {
             Variable previous = before.variables().get(variable.name());

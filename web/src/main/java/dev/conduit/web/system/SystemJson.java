@@ -1,5 +1,6 @@
 package dev.conduit.web.system;
 
+import dev.conduit.core.schema.SystemFields;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.Secret;
@@ -187,8 +188,7 @@ public final class SystemJson {
      */
     public static JsonObjectBuilder write(ConnectedSystem s) {
         JsonObjectBuilder json = writeConfiguration(s);
-        json.add("clientSecretSet", s.client().secret().isPresent());
-        json.add("clientAssertionKeySet", s.client().assertionKey().isPresent());
+        SystemFields.secrets().forEach(secret -> json.add(secret.name() + "Set", secret.get(s) != null));
         json.add("version", s.version());
         return json;
     }
@@ -199,8 +199,9 @@ public final class SystemJson {
      * {@code clientAssertionKeyRequired} the same of a private_key_jwt signing key.
      */
     public static JsonObject writeForExport(ConnectedSystem s) {
-        return writeConfiguration(s).add("clientSecretRequired", s.client().secret().isPresent())
-                .add("clientAssertionKeyRequired", s.client().assertionKey().isPresent()).build();
+        JsonObjectBuilder json = writeConfiguration(s);
+        SystemFields.secrets().forEach(secret -> json.add(secret.name() + "Required", secret.get(s) != null));
+        return json.build();
     }
 
     private static JsonObjectBuilder writeConfiguration(ConnectedSystem s) {

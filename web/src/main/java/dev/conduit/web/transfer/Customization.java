@@ -4,27 +4,31 @@ import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.Variable;
+import dev.conduit.core.schema.FieldType;
+import dev.conduit.core.schema.SystemField;
+import dev.conduit.core.schema.SystemFields;
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
 /**
  * The customization file of an export: the values that differ per environment, as a properties file. Keys are
- * {@code <system>.<field>}: the endpoints, {@code clientId}, {@code clientAssertionKeyId}, {@code scope} and
- * {@code variables.<name>} with their current values, and every secret ({@code clientSecret},
- * {@code clientAssertionKey}, secret variables) as a required, empty entry.
+ * {@code <system>.<field>}: each field {@link SystemFields} marks per environment (endpoints, issuer, client id,
+ * scope, integration base URL ...) and {@code variables.<name>} with their current values, and every secret that is
+ * set ({@code clientSecret}, {@code clientAssertionKey}, secret variables) as a required, empty entry.
  */
 public final class Customization {
 
-    /** Fields a customization file may set, besides variables. */
-    static final List<String> FIELDS = List.of("tokenEndpoint", "authorizationEndpoint", "revocationEndpoint",
-            "introspectionEndpoint", "issuer", "integrationBaseUrl", "clientId", "clientAssertionKeyId", "scope",
-            "clientSecret", "clientAssertionKey");
+    /** Fields a customization file may set, besides variables: those {@link SystemFields} marks per environment. */
+    static final List<String> FIELDS = SystemFields.perEnvironment().stream().filter(f -> f.type() != FieldType.MAP)
+            .map(SystemField::name).toList();
 
     static final String VARIABLES = "variables.";
 
@@ -43,28 +47,21 @@ public final class Customization {
                     .append(s.template().map(t -> ", from provider template " + t.id() + " version " + t.version())
                             .orElse(""))
                     .append(")\n");
-            entry(out, s.name(), "tokenEndpoint", Optional.of(s.endpoints().token()));
-            entry(out, s.name(), "authorizationEndpoint", s.endpoints().authorization());
-            entry(out, s.name(), "revocationEndpoint", s.endpoints().revocation());
-            entry(out, s.name(), "introspectionEndpoint", s.endpoints().introspection());
-            entry(out, s.name(), "issuer", s.endpoints().issuer());
-            entry(out, s.name(), "integrationBaseUrl", s.integration().baseUrl());
-            entry(out, s.name(), "clientId", Optional.of(s.client().id()));
-            if (s.client().assertionKey().isPresent() || s.client().assertionKeyId().isPresent()) {
-                entry(out, s.name(), "clientAssertionKeyId", s.client().assertionKeyId());
-            }
-            entry(out, s.name(), "scope", Optional.of(s.tokenRequest().scope().toString()));
-            for (Variable v : s.variables().values()) {
-                if (!v.secret()) {
-                    entry(out, s.name(), VARIABLES + v.name(), Optional.of(v.plainValue()));
+            List<SystemField> secrets = new ArrayList<>();
+            for (SystemField field : SystemFields.perEnvironment()) {
+                if (field.secret()) {
+                    secrets.add(field);
+                } else if (field.type() == FieldType.MAP) {
+                    s.variables().values().stream().filter(v -> !v.secret())
+                            .forEach(v -> entry(out, s.name(), VARIABLES + v.name(), Optional.of(v.plainValue())));
+                } else {
+                    entry(out, s.name(), field.name(), Optional.ofNullable(field.text(s)));
                 }
             }
-            if (s.client().secret().isPresent()) {
-                required(out, s.name(), "clientSecret", "the client secret");
-            }
-            if (s.client().assertionKey().isPresent()) {
-                required(out, s.name(), "clientAssertionKey",
-                        "the private_key_jwt signing key (PKCS#8 PEM, line breaks as \\n)");
+            for (SystemField field : secrets) {
+                if (field.get(s) != null) {
+                    required(out, s.name(), field.name(), "the " + field.label().toLowerCase(Locale.ROOT));
+                }
             }
             for (Variable v : s.variables().values()) {
                 if (v.secret()) {

@@ -1,5 +1,7 @@
 package dev.conduit.web.transfer;
 
+import dev.conduit.core.schema.SystemFields;
+import dev.conduit.core.schema.SystemField;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ConnectedSystem;
@@ -178,11 +180,10 @@ public final class SystemTransfer {
         Set<String> missing = new LinkedHashSet<>();
         documents.forEach((name, doc) -> {
             Map<String, String> values = overrides.getOrDefault(name, Map.of());
-            if (doc.getBoolean("clientSecretRequired", false) && blank(values.get("clientSecret"))) {
-                missing.add(name + ".clientSecret");
-            }
-            if (doc.getBoolean("clientAssertionKeyRequired", false) && blank(values.get("clientAssertionKey"))) {
-                missing.add(name + ".clientAssertionKey");
+            for (SystemField secret : SystemFields.secrets()) {
+                if (doc.getBoolean(secret.name() + "Required", false) && blank(values.get(secret.name()))) {
+                    missing.add(name + "." + secret.name());
+                }
             }
             JsonValue variables = doc.get("variables");
             if (variables instanceof JsonObject vars) {
@@ -217,15 +218,14 @@ public final class SystemTransfer {
                 String variable = field.substring(Customization.VARIABLES.length());
                 boolean secret = declared.get(variable) instanceof JsonObject d && d.getBoolean("secret", false);
                 variables.add(variable, Json.createObjectBuilder().add("secret", secret).add("value", value));
-            } else if (value.isBlank() && !field.equals("clientSecret") && !field.equals("clientAssertionKey")) {
+            } else if (value.isBlank() && !SystemFields.byName(field).map(SystemField::secret).orElse(false)) {
                 merged.remove(field);
             } else if (!value.isBlank()) {
                 merged.add(field, value);
             }
         });
         merged.add("variables", variables);
-        merged.remove("clientSecretRequired");
-        merged.remove("clientAssertionKeyRequired");
+        SystemFields.secrets().forEach(secret -> merged.remove(secret.name() + "Required"));
         try {
             ConnectedSystem system = SystemJson.read(merged.build(), null, Optional.empty());
             admin.validate(system);

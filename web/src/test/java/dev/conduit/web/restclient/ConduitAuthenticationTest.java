@@ -13,6 +13,7 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.testing.RecordedRequest;
+import dev.conduit.core.testing.HostileTokenServer;
 import dev.conduit.core.testing.ScriptedResponse;
 import dev.conduit.web.TestConduit;
 import jakarta.ws.rs.GET;
@@ -82,6 +83,7 @@ class ConduitAuthenticationTest {
         conduit.configuration.put("conduit.systems.orders.token-endpoint", conduit.server.url("/token"));
         conduit.configuration.put("conduit.systems.orders.client-id", "orders-client");
         conduit.configuration.put("conduit.systems.orders.client-secret", "orders-secret-0c4e");
+        conduit.configuration.put("conduit.systems.orders.integration-base-url", conduit.server.url("/api"));
         conduit.systemsResource.create(body(conduit.authorizationCodeJson("calendar")), uri("connected-systems"));
         assertThat(conduit.server.requestCount()).isZero();
     }
@@ -118,6 +120,38 @@ class ConduitAuthenticationTest {
     private static final Method GET_ORDER = method(OrdersApi.class, "get", String.class);
     private static final Method CREATE_ORDER = method(OrdersApi.class, "create", String.class);
     private static final Method EVENTS = method(CalendarApi.class, "events");
+
+    @Test
+    void filterWhenTargetIsAnotherHostThenEndpointNotAllowedAndNoRequestOrTokenLeaves() {
+        try (HostileTokenServer elsewhere = HostileTokenServer.start()) {
+            elsewhere.enqueue(ScriptedResponse.json(200, "{}"));
+
+            assertThatThrownBy(() -> client.target(elsewhere.url("/api/orders/42")).request()
+                    .property(ConduitAuthentication.INVOKED_METHOD, GET_ORDER).get())
+                    .isInstanceOf(ProcessingException.class)
+                    .cause().isInstanceOfSatisfying(ConduitException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.ENDPOINT_NOT_ALLOWED);
+                        assertThat(e.field()).contains("integrationBaseUrl");
+                    });
+
+            assertThat(elsewhere.requestCount()).isZero();
+            assertThat(conduit.server.requestCount()).isZero();
+        }
+    }
+
+    @Test
+    void filterWhenTargetIsOutsideTheBasePathThenEndpointNotAllowedAndNoRequest() {
+        for (String outside : new String[] {"/apiary/orders", "/other/orders", "/api/../admin/keys",
+                "/api/%2e%2e/admin"}) {
+            assertThatThrownBy(() -> client.target(conduit.server.url(outside)).request()
+                    .property(ConduitAuthentication.INVOKED_METHOD, GET_ORDER).get())
+                    .as(outside).isInstanceOf(ProcessingException.class)
+                    .cause().isInstanceOfSatisfying(ConduitException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.ENDPOINT_NOT_ALLOWED));
+        }
+
+        assertThat(conduit.server.requestCount()).isZero();
+    }
 
     @Test
     void filterWhenPerAppSystemThenApplicationTokenSent() {
