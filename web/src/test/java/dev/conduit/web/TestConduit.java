@@ -80,19 +80,19 @@ public final class TestConduit implements AutoCloseable {
     public final InMemoryPendingAuthorizationStore pending = new InMemoryPendingAuthorizationStore(clock);
     public final GrantRegistry grants = GrantRegistry.load(TestConduit.class.getClassLoader());
     public final HttpTokenEndpointFactory endpoints =
-            new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.fastSettings(), clock);
+            new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.answeringSettings(), clock);
     public final TokenService tokenService = new TokenService(allSystems, tokens, grants, endpoints, clock, d -> { });
     public final AuthorizationService authorizations =
             new AuthorizationService(allSystems, tokens, pending, grants, endpoints, tokenService, clock);
     public final IntegrationClient integration =
-            new IntegrationClient(allSystems, tokenService, TestSystems.loopbackPolicy(), TestSystems.fastSettings());
+            new IntegrationClient(allSystems, tokenService, TestSystems.loopbackPolicy(), TestSystems.answeringSettings());
 
     public final PublicUrl publicUrl = new PublicUrl(Optional.of(PUBLIC_URL));
     public final RequestBodies bodies = new RequestBodies(RequestBodies.DEFAULT_MAX_BYTES);
     public final AuthorizationLinks links = new AuthorizationLinks(authorizations, publicUrl);
 
     public final MetadataDiscovery discovery =
-            new MetadataDiscovery(TestSystems.loopbackPolicy(), TestSystems.fastSettings());
+            new MetadataDiscovery(TestSystems.loopbackPolicy(), TestSystems.answeringSettings());
     public final SystemAdministration admin =
             new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
                     clock, configured, discovery);

@@ -34,7 +34,7 @@ class TamperedRowTest {
             new JdbcConnectedSystemRepository(database, TestCiphers.fresh(), clock);
     private final TokenService tokens = new TokenService(systems, new InMemoryTokenStore(),
             GrantRegistry.load(TamperedRowTest.class.getClassLoader()),
-            new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.fastSettings(), clock), clock,
+            new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.answeringSettings(), clock), clock,
             delay -> { });
 
     @AfterEach
