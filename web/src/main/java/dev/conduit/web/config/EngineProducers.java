@@ -43,6 +43,7 @@ import dev.conduit.web.store.JdbcAuditTrail;
 import dev.conduit.web.store.JdbcConnectedSystemRepository;
 import dev.conduit.web.store.JdbcPendingAuthorizationStore;
 import dev.conduit.web.store.JdbcTokenStore;
+import dev.conduit.web.store.KeyCoverage;
 import dev.conduit.web.store.Migrations;
 import dev.conduit.web.store.PostgresInvalidations;
 import dev.conduit.web.transfer.SystemTransfer;
@@ -156,9 +157,19 @@ public class EngineProducers {
     @Produces
     @Singleton
     MigratedDatabase database() {
+        String product = DatabaseProducts.name(dataSource);
+        DatabaseProducts.requireConfigured(ConfigProvider.getConfig(EngineProducers.class.getClassLoader())
+                .getOptionalValue(ConduitSettings.DATABASE, String.class).orElse("h2"), product);
         String version = Migrations.migrate(dataSource);
-        LOG.info(() -> "database schema at version " + version);
-        return new MigratedDatabase(dataSource, DatabaseProducts.isPostgresql(dataSource));
+        LOG.info(() -> product + " database schema at version " + version);
+        return new MigratedDatabase(dataSource, DatabaseProducts.isPostgresql(product));
+    }
+
+    /** Which encryption keys the stored rows need that this server lacks (readiness). */
+    @Produces
+    @Singleton
+    KeyCoverage keyCoverage(MigratedDatabase database, SecretCipher cipher) {
+        return new KeyCoverage(database.dataSource(), cipher);
     }
 
     /**
