@@ -12,6 +12,7 @@ import dev.conduit.api.system.TemplateReference;
 import dev.conduit.api.system.Variable;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.administration.SystemDraft;
+import dev.conduit.core.policy.SecretDestination;
 import dev.conduit.web.json.JsonFields;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -95,21 +96,24 @@ public final class SystemJson {
      */
     public static SystemDraft draft(JsonObject json, String name, Optional<ConnectedSystem> stored) {
         JsonFields in = JsonFields.of(json).allowOnly(ALL);
-        ConnectedSystem.Builder b = builder(in, name, stored);
+        Set<String> kept = new LinkedHashSet<>();
+        ConnectedSystem.Builder b = builder(in, name, stored, kept);
         String issuer = in.string("issuer");
         boolean discover = Boolean.TRUE.equals(in.bool("discover"))
                 || issuer != null && !issuer.isBlank() && in.string("tokenEndpoint") == null;
         if (!discover) {
-            return SystemDraft.of(b);
+            return SystemDraft.of(b, kept);
         }
         if (issuer == null || issuer.isBlank()) {
             throw ConduitException.invalidField("issuer", "is required to discover the endpoints (discover: true)");
         }
         return new SystemDraft(b, Optional.of(issuer.strip()), in.string("clientAuthMethod") != null,
-                in.has("clientAssertionKey") || stored.flatMap(s -> s.client().assertionKey()).isPresent());
+                in.has("clientAssertionKey") || stored.flatMap(s -> s.client().assertionKey()).isPresent(), kept);
     }
 
-    private static ConnectedSystem.Builder builder(JsonFields in, String name, Optional<ConnectedSystem> stored) {
+    /** @param kept collects the write-only fields taken from {@code stored} because {@code in} leaves them out */
+    private static ConnectedSystem.Builder builder(JsonFields in, String name, Optional<ConnectedSystem> stored,
+            Set<String> kept) {
         String bodyName = in.string("name");
         if (name != null && bodyName != null && !bodyName.equals(name)) {
             throw ConduitException.builder(ErrorCode.INVALID_REQUEST,
@@ -131,8 +135,8 @@ public final class SystemJson {
                 .scope(in.string("scope"));
         optional(in.bool("issuerParameterSupported")).ifPresent(b::issuerParameterSupported);
         optional(in.bool("includeScope")).ifPresent(b::includeScope);
-        b.clientSecret(clientSecret(in, stored));
-        b.clientAssertionKey(clientAssertionKey(in, stored));
+        b.clientSecret(clientSecret(in, stored, kept));
+        b.clientAssertionKey(clientAssertionKey(in, stored, kept));
         b.clientAssertionKeyId(in.string("clientAssertionKeyId"));
         String authMethod = in.string("clientAuthMethod");
         if (authMethod != null) {
@@ -176,7 +180,7 @@ public final class SystemJson {
             b.bearerTokenTypes(strings(types, in.name("bearerTokenTypes")));
         }
         b.template(template(in, stored));
-        readVariables(in, stored, b);
+        readVariables(in, stored, b, kept);
         Long version = in.integer("version", 0, Long.MAX_VALUE);
         b.version(version != null ? version : stored.map(ConnectedSystem::version).orElse(0L));
         return b;
@@ -284,10 +288,10 @@ public final class SystemJson {
         return values;
     }
 
-    private static Secret clientSecret(JsonFields in, Optional<ConnectedSystem> stored) {
+    private static Secret clientSecret(JsonFields in, Optional<ConnectedSystem> stored, Set<String> kept) {
         String secret = in.string("clientSecret");
         if (secret == null) {
-            return stored.flatMap(s -> s.client().secret()).orElse(null);
+            return keep(stored.flatMap(s -> s.client().secret()), SecretDestination.CLIENT_SECRET, kept);
         }
         if (secret.isEmpty()) {
             throw ConduitException.invalidField("clientSecret",
@@ -297,10 +301,10 @@ public final class SystemJson {
     }
 
     /** The private_key_jwt signing key (PKCS#8 PEM): write-only, kept from the stored system when left out. */
-    private static Secret clientAssertionKey(JsonFields in, Optional<ConnectedSystem> stored) {
+    private static Secret clientAssertionKey(JsonFields in, Optional<ConnectedSystem> stored, Set<String> kept) {
         String key = in.string("clientAssertionKey");
         if (key == null) {
-            return stored.flatMap(s -> s.client().assertionKey()).orElse(null);
+            return keep(stored.flatMap(s -> s.client().assertionKey()), SecretDestination.CLIENT_ASSERTION_KEY, kept);
         }
         if (key.isBlank()) {
             throw ConduitException.invalidField("clientAssertionKey",
@@ -309,7 +313,14 @@ public final class SystemJson {
         return Secret.of(key);
     }
 
-    private static void readVariables(JsonFields in, Optional<ConnectedSystem> stored, ConnectedSystem.Builder b) {
+    /** The stored secret, noted in {@code kept} as taken from storage. */
+    private static Secret keep(Optional<Secret> stored, String field, Set<String> kept) {
+        stored.ifPresent(s -> kept.add(field));
+        return stored.orElse(null);
+    }
+
+    private static void readVariables(JsonFields in, Optional<ConnectedSystem> stored, ConnectedSystem.Builder b,
+            Set<String> kept) {
         JsonFields variables = in.object("variables");
         if (variables == null) {
             return;
@@ -323,11 +334,11 @@ public final class SystemJson {
             boolean secret = Boolean.TRUE.equals(v.bool("secret"));
             String value = v.string("value");
             if (secret) {
-                Secret kept = value == null
-                        ? stored.map(s -> s.variables().get(name)).filter(Variable::secret).map(Variable::secretValue)
-                                .orElse(null)
+                Secret secretValue = value == null
+                        ? keep(stored.map(s -> s.variables().get(name)).filter(Variable::secret)
+                                .map(Variable::secretValue), SecretDestination.VARIABLES + name, kept)
                         : Secret.ofNullable(value);
-                b.variable(Variable.secret(name, kept));
+                b.variable(Variable.secret(name, secretValue));
             } else {
                 if (value == null) {
                     throw v.invalid("value", "is required for a plain variable");
