@@ -21,8 +21,8 @@ import java.util.function.Function;
 /**
  * A stored secret goes only to the hosts it was entered for. An edit that keeps a write-only value (the client secret,
  * the private_key_jwt key, a secret variable) without sending it again may not also move where that value, or the
- * tokens it obtains, go: a new origin (scheme, host, port) of the token endpoint, the revocation endpoint or the
- * integration base URL, or another client authentication method. Otherwise anyone allowed to edit a system could point
+ * tokens it obtains, go: a new origin (scheme, host, port) of the token, revocation or introspection endpoint (each
+ * receives the client authentication) or of the integration base URL, or another client authentication method. Otherwise anyone allowed to edit a system could point
  * it at their own host and receive every stored secret at the next token request.
  */
 public final class SecretDestination {
@@ -43,6 +43,7 @@ public final class SecretDestination {
         Map<String, Function<ConnectedSystem, Optional<String>>> d = new LinkedHashMap<>();
         d.put("tokenEndpoint", s -> Optional.of(s.endpoints().token()));
         d.put("revocationEndpoint", s -> s.endpoints().revocation());
+        d.put("introspectionEndpoint", s -> s.endpoints().introspection());
         d.put("integrationBaseUrl", s -> s.integration().baseUrl());
         return Map.copyOf(d);
     }

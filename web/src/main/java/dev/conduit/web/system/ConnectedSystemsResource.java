@@ -162,8 +162,9 @@ public class ConnectedSystemsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replaces a connected system's configuration",
             description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one, unless the "
-                    + "edit moves where it goes (another host for tokenEndpoint, revocationEndpoint or "
-                    + "integrationBaseUrl, or another clientAuthMethod): then it must be sent again, else "
+                    + "edit moves where it goes (another host for tokenEndpoint, revocationEndpoint, "
+                    + "introspectionEndpoint or integrationBaseUrl, or another clientAuthMethod): then it must be sent "
+                    + "again, else "
                     + "SECRET_REQUIRED names it. Changing "
                     + "what decides which token is issued or where it goes (endpoints, client, secret, key, scope, "
                     + "includeScope, extra parameters, variables, integrationBaseUrl) discards the system's tokens. "

@@ -102,6 +102,14 @@ class SecretFollowsDestinationTest {
     }
 
     @Test
+    void updateWhenIntrospectionEndpointAddedOnAnotherHostWithoutSecretThenSecretRequired() {
+        create(conduit.clientCredentialsJson("crm"));
+
+        assertRefusedNaming("crm", withoutSecret(conduit.clientCredentialsJson("crm").replaceFirst("\\{",
+                "{\"introspectionEndpoint\": \"" + elsewhere.url("/introspect") + "\",")), "clientSecret");
+    }
+
+    @Test
     void updateWhenClientAuthMethodSwitchesWithoutSecretThenSecretRequired() {
         create(conduit.clientCredentialsJson("crm"));
 
