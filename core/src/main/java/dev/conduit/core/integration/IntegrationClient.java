@@ -6,7 +6,6 @@ import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.policy.EndpointPolicy;
-import dev.conduit.core.policy.TokenDestination;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.LimitedBodySubscriber;
 import dev.conduit.core.template.TemplateRenderer;
@@ -112,8 +111,7 @@ public final class IntegrationClient {
             url.append(query);
         }
         URI uri = URI.create(url.toString());
-        policy.check("integrationBaseUrl", uri);
-        TokenDestination.requireUnderIntegrationBase(system, uri);
+        policy.checkTokenDestination(system, uri);
         return uri;
     }
 
