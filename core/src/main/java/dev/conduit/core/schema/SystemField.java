@@ -23,12 +23,16 @@ import java.util.function.Function;
  * @param configKey     the key under {@code conduit.systems.<name>.}, e.g. {@code token-endpoint}; for a map, the
  *                      prefix of its entries' keys
  * @param perEnvironment whether the customization file of an export carries it (values that differ per environment)
+ * @param itemType      the type of each item of a {@code list} field ({@code STRING} or {@code INTEGER}), else {@code null}
+ * @param min           the least whole number an {@code integer} or {@code duration} field (in seconds), or each item
+ *                      of a list of integers, may take
+ * @param max           the greatest such number
  * @param binding       how the value is read from a system, set on a builder and written as text; empty for the
  *                      variables, which every representation spells out on its own (a value plus a secret flag)
  */
 public record SystemField(String name, FieldGroup group, String label, FieldType type, boolean required,
         List<String> grantTypes, String help, Object defaultValue, List<String> values, String configKey,
-        boolean perEnvironment, Optional<Binding<?>> binding) {
+        boolean perEnvironment, FieldType itemType, long min, long max, Optional<Binding<?>> binding) {
 
     public SystemField {
         Objects.requireNonNull(name, "name");
@@ -40,6 +44,9 @@ public record SystemField(String name, FieldGroup group, String label, FieldType
         values = List.copyOf(values);
         Objects.requireNonNull(configKey, "configKey");
         Objects.requireNonNull(binding, "binding");
+        if ((type == FieldType.LIST) != (itemType != null)) {
+            throw new IllegalArgumentException(name + ": a list, and only a list, has an item type");
+        }
     }
 
     /** Whether the value is write-only: never shown, never exported, never logged. */

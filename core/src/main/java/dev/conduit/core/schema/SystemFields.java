@@ -55,7 +55,7 @@ public final class SystemFields {
             field("template.id", SYSTEM, FieldType.STRING, "Provider template")
                     .help("The provider template the system was created from (GET /api/templates); recorded when a "
                             + "system is created with \"template\": \"<id>\", kept by edits, informational"),
-            field("template.version", SYSTEM, FieldType.INTEGER, "Template version")
+            field("template.version", SYSTEM, FieldType.INTEGER, "Template version").range(1, Integer.MAX_VALUE)
                     .help("The template's version when the system was created from it"),
 
             field("tokenEndpoint", ENDPOINTS, FieldType.URL, "Token endpoint").required().perEnvironment()
@@ -134,31 +134,35 @@ public final class SystemFields {
                     .help("Added to the authorization request only, e.g. access_type=offline; values may hold "
                             + "${variable} templates of plain variables")
                     .map(s -> s.tokenRequest().extraAuthorizationParameters(), Builder::extraAuthorizationParameters),
-            field("bearerTokenTypes", TOKEN_REQUEST, FieldType.LIST, "Bearer token types")
+            field("bearerTokenTypes", TOKEN_REQUEST, FieldType.LIST, "Bearer token types").items(FieldType.STRING)
                     .help("token_type values the provider uses for tokens sent as Bearer tokens, e.g. user (Slack); "
                             + "Bearer is always accepted")
                     .bind(s -> s.tokenRequest().bearerTokenTypes(), Builder::bearerTokenTypes, SystemFields::names,
                             types -> String.join(",", types)),
 
             field("retryPolicy.maxAttempts", LIFECYCLE, FieldType.INTEGER, "Attempts").configKey("max-attempts")
+                    .range(1, 10)
                     .defaultValue(RetryPolicy.DEFAULT.maxAttempts())
                     .help("Token requests at most per acquisition, 1 to 10, before the system is disabled")
                     .bind(s -> s.lifecycle().retryPolicy().maxAttempts(), Builder::retryMaxAttempts,
                             Integer::valueOf, String::valueOf),
             field("retryPolicy.maxWaitSeconds", LIFECYCLE, FieldType.DURATION, "Retry budget").configKey("max-wait")
+                    .range(1, 600)
                     .defaultValue(RetryPolicy.DEFAULT.maxWait().toSeconds())
                     .help("Seconds all attempts may take together, backoff included, 1 to 600")
                     .duration(s -> s.lifecycle().retryPolicy().maxWait(), Builder::retryMaxWait),
             field("defaultTokenLifetimeSeconds", LIFECYCLE, FieldType.DURATION, "Default token lifetime")
-                    .configKey("default-token-lifetime")
+                    .configKey("default-token-lifetime").range(1, Duration.ofDays(365).toSeconds())
                     .defaultValue(ConnectedSystem.DEFAULT_TOKEN_LIFETIME.toSeconds())
                     .help("Seconds a token is taken to live when the response has no expires_in")
                     .duration(s -> s.lifecycle().defaultTokenLifetime(), Builder::defaultTokenLifetime),
             field("refreshAheadSeconds", LIFECYCLE, FieldType.DURATION, "Refresh ahead").configKey("refresh-ahead")
+                    .range(1, Duration.ofHours(1).toSeconds())
                     .defaultValue(ConnectedSystem.DEFAULT_REFRESH_AHEAD.toSeconds())
                     .help("Seconds at most before expiry a token is renewed (at most half its lifetime)")
                     .duration(s -> s.lifecycle().refreshAhead(), Builder::refreshAhead),
             field("tokenRejectedStatuses", LIFECYCLE, FieldType.LIST, "Token rejected statuses")
+                    .items(FieldType.INTEGER).range(400, 599)
                     .defaultValue(List.copyOf(ConnectedSystem.DEFAULT_TOKEN_REJECTED_STATUSES.stream().sorted().toList()))
                     .help("Resource server statuses that mean the token was refused: renew it and retry once")
                     .bind(s -> s.lifecycle().tokenRejectedStatuses(), Builder::tokenRejectedStatuses,
@@ -257,6 +261,9 @@ public final class SystemFields {
         private List<String> values = List.of();
         private String configKey;
         private boolean perEnvironment;
+        private FieldType itemType;
+        private long min = Long.MIN_VALUE;
+        private long max = Long.MAX_VALUE;
         private SystemField.Binding<?> binding;
 
         Draft(String name, FieldGroup group, FieldType type, String label) {
@@ -275,6 +282,8 @@ public final class SystemFields {
         Draft values(List<String> allowed) { values = allowed; return this; }
         Draft configKey(String key) { configKey = key; return this; }
         Draft perEnvironment() { perEnvironment = true; return this; }
+        Draft items(FieldType type) { itemType = type; return this; }
+        Draft range(long least, long greatest) { min = least; max = greatest; return this; }
 
         <T> Draft bind(Function<ConnectedSystem, T> get, BiConsumer<Builder, T> set, Function<String, T> parse,
                 Function<T, String> format) {
@@ -298,7 +307,7 @@ public final class SystemFields {
 
         SystemField done() {
             return new SystemField(name, group, label, type, required, grantTypes, help, defaultValue, values,
-                    configKey, perEnvironment, Optional.ofNullable(binding));
+                    configKey, perEnvironment, itemType, min, max, Optional.ofNullable(binding));
         }
     }
 }

@@ -2,9 +2,17 @@ package dev.conduit.web.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conduit.api.Secret;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.core.testing.HostileTokenServer;
 import dev.conduit.core.testing.TestSystems;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +36,41 @@ class ConnectedSystemDocumentRoundTripTest {
         assertThat(read).isEqualTo(every);
         assertThat(configuration).doesNotContain(TestSystems.CLIENT_SECRET).doesNotContain("assertion-key-3b9e07")
                 .doesNotContain("api-key-41d2c8");
+    }
+
+    /** Rows stored by an earlier version (format 1, written member by member) read as the same system. */
+    @Test
+    void readWhenDocumentsWrittenByEarlierVersionThenEqualSystem() {
+        ConnectedSystem every = TestSystems.everyField(server).build();
+
+        ConnectedSystem read = ConnectedSystemDocument.read(every.name(), every.version(),
+                fixture("format1-every-field.json"), Optional.of(Secret.of(fixture("format1-every-field-secrets.json"))),
+                false);
+
+        assertThat(read).isEqualTo(every);
+    }
+
+    /** An earlier version (a rollback, a node not yet upgraded) reads what this one writes: the same members. */
+    @Test
+    void configurationJsonWhenEveryFieldSetThenSameDocumentAsEarlierVersion() {
+        ConnectedSystem every = TestSystems.everyField(server).build();
+
+        JsonObject written = object(ConnectedSystemDocument.configurationJson(every));
+
+        assertThat(written).isEqualTo(object(fixture("format1-every-field.json")));
+    }
+
+    private String fixture(String name) {
+        try (InputStream in = getClass().getResourceAsStream("/fixtures/stored/" + name)) {
+            String base = server.url("/");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("${server}", base.substring(0, base.length() - 1));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonObject object(String json) {
+        return Json.createReader(new StringReader(json)).readObject();
     }
 }

@@ -9,8 +9,9 @@ class ConnectedSystemDocumentTest {
 
     @Test
     void secretsToStringWhenSecretsSetThenNoValueShown() {
-        ConnectedSystemDocument.Secrets secrets = new ConnectedSystemDocument.Secrets("client-secret-1",
-                "-----BEGIN PRIVATE KEY-----key-1", Map.of("apiKey", "variable-secret-1"));
+        ConnectedSystemDocument.Secrets secrets = new ConnectedSystemDocument.Secrets(Map.of("clientSecret",
+                "client-secret-1", "clientAssertionKey", "-----BEGIN PRIVATE KEY-----key-1"),
+                Map.of("apiKey", "variable-secret-1"));
 
         String text = secrets.toString();
 
