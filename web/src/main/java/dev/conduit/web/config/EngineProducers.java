@@ -17,6 +17,7 @@ import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.endpoint.TokenEndpointFactory;
+import dev.conduit.core.endpoint.TokenIntrospection;
 import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.integration.ProxyHeaders;
@@ -213,9 +214,10 @@ public class EngineProducers {
         return new MetadataDiscovery(policy, http);
     }
 
+    /** Both the token endpoints lent to grants and the introspection of the tokens they issue. */
     @Produces
     @Singleton
-    TokenEndpointFactory tokenEndpoints(EndpointPolicy policy, HttpSettings http, Clock clock) {
+    HttpTokenEndpointFactory tokenEndpoints(EndpointPolicy policy, HttpSettings http, Clock clock) {
         return new HttpTokenEndpointFactory(policy, http, clock);
     }
 
@@ -278,8 +280,9 @@ public class EngineProducers {
     @Singleton
     SystemAdministration administration(ConnectedSystemRepository systems, GrantRegistry grants,
             EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured,
-            MetadataDiscovery discovery) {
-        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured, discovery);
+            MetadataDiscovery discovery, TokenIntrospection introspection) {
+        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured, discovery,
+                introspection);
     }
 
     @Produces
