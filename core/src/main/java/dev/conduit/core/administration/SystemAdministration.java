@@ -17,6 +17,7 @@ import dev.conduit.core.endpoint.TokenIntrospection;
 import dev.conduit.core.lifecycle.AccessToken;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.policy.SecretDestination;
 import dev.conduit.api.token.Subject;
 import java.security.Principal;
 import java.time.Clock;
@@ -186,11 +187,16 @@ public final class SystemAdministration {
 
     /**
      * Edits a system: refuses a read-only one before anything else, then applies {@code edit} to the stored system and
-     * saves the result as {@link #update(ConnectedSystem)} does.
+     * saves the result as {@link #update(ConnectedSystem)} does. A write-only value the edit kept from the stored system
+     * follows its destination ({@link SecretDestination}): nothing is saved or sent when the edit moves it elsewhere.
+     *
+     * @throws ConduitException {@code SECRET_REQUIRED} naming the secret to send again
      */
     public Saved update(String name, Function<ConnectedSystem, SystemDraft> edit) {
         requireWritable(name);
-        return update(complete(edit.apply(get(name))));
+        ConnectedSystem stored = get(name);
+        SystemDraft draft = edit.apply(stored);
+        return update(SecretDestination.requireResent(stored, complete(draft), draft.keptSecrets()));
     }
 
     /** Stores a new system ({@code DUPLICATE_SYSTEM} when the name is taken), then tests it when it can be. */

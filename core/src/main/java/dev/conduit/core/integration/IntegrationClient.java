@@ -6,7 +6,6 @@ import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.policy.EndpointPolicy;
-import dev.conduit.core.policy.TokenDestination;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.LimitedBodySubscriber;
 import dev.conduit.core.template.TemplateRenderer;
@@ -155,8 +154,7 @@ public final class IntegrationClient {
                     "path: the path and query do not make a valid URL below the integration base URL")
                     .field("path").system(system.name()).build();
         }
-        policy.check("integrationBaseUrl", uri);
-        TokenDestination.requireUnderIntegrationBase(system, uri);
+        policy.checkTokenDestination(system, uri);
         return uri;
     }
 

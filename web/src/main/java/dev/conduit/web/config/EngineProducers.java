@@ -297,8 +297,9 @@ public class EngineProducers {
      */
     @Produces
     @Singleton
-    RestClientTokens restClientTokens(SystemAdministration admin, TokenService tokens, AuthorizationLinks links) {
-        return new RestClientTokens(admin, tokens, links, EngineProducers::currentCaller);
+    RestClientTokens restClientTokens(SystemAdministration admin, TokenService tokens, AuthorizationLinks links,
+            EndpointPolicy policy) {
+        return new RestClientTokens(admin, tokens, links, EngineProducers::currentCaller, policy);
     }
 
     /** The user and URI of the request being served, or neither outside a request (a timer, a message). */
