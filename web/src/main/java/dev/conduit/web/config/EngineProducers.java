@@ -20,6 +20,8 @@ import dev.conduit.core.endpoint.TokenEndpointFactory;
 import dev.conduit.core.endpoint.TokenIntrospection;
 import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
+import dev.conduit.core.integration.ProxyHeaders;
+import dev.conduit.core.integration.ProxySettings;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.provider.TemplateCatalog;
@@ -262,6 +264,16 @@ public class EngineProducers {
                 config.getOptionalValue(ConduitSettings.INTEGRATION_MAX_RESPONSE_BYTES, Integer.class)
                         .orElse(CallLimits.DEFAULT.maxResponseBytes()));
         return new IntegrationClient(systems, tokens, policy, http, limits, observer);
+    }
+
+    @Produces
+    @Singleton
+    ProxySettings proxySettings() {
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        List<String> added = config.getOptionalValues(ConduitSettings.PROXY_FORWARD_HEADERS, String.class)
+                .orElse(List.of());
+        return new ProxySettings(new ProxyHeaders(added), config.getOptionalValue(
+                ConduitSettings.PROXY_REPLAY_MAX_BYTES, Integer.class).orElse(ProxySettings.DEFAULT.replayMaxBytes()));
     }
 
     @Produces
