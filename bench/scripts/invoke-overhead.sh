@@ -3,7 +3,7 @@
 # POST /api/connected-systems/{name}/invoke, measured with wrk from its own process, rounds alternating.
 #
 # Needs: bench/target/benchmarks.jar (mvn -B -pl bench -am package -DskipTests), wrk, curl, and Conduit running on
-# $CONDUIT_URL (default http://localhost:9080) with its demo users, e.g. `mvn -pl web -am package liberty:run`.
+# $CONDUIT_URL (default http://localhost:9080) with its demo users, e.g. `mvn -pl web -am package liberty:run -Dmaven.test.skip=true`.
 # Usage: bench/scripts/invoke-overhead.sh [output file]
 set -euo pipefail
 

@@ -5,6 +5,12 @@ package dev.conduit.api;
  *
  * <p>The names are part of the REST API (they appear in problem responses), so they never change meaning. Each code's
  * {@link FailureScope} is the failure classification: the one table that says who suffers from it.
+ *
+ * <p>Each code's status is the one the REST API answers with. 401 is kept for a failed Conduit login
+ * ({@code SIGN_IN_FAILED}), since that is how clients read it. {@code AUTHORIZATION_REQUIRED} and {@code INVALID_GRANT}
+ * mean that the user must authorize at the provider, not log in to Conduit again, so they answer 403, which triggers
+ * neither a browser's Basic prompt nor an HTTP client's credential retry; the problem's {@code code} tells them apart
+ * from a missing role.
  */
 public enum ErrorCode {
     // configuration
@@ -28,13 +34,13 @@ public enum ErrorCode {
     INVALID_TOKEN_RESPONSE(502, FailureScope.PROVIDER, "The token endpoint did not answer as OAuth 2.0 requires: check the token endpoint URL and the token response key."),
     INVALID_CLIENT(502, FailureScope.SYSTEM, "The provider refused the client credentials: check the client id, the client secret and the client authentication method, then test the system."),
     INVALID_SCOPE(400, FailureScope.PROVIDER, "Request only scopes the provider allows for this client, or allow them at the provider."),
-    INVALID_GRANT(401, FailureScope.USER, "The grant or refresh token is no longer valid: the user must authorize again."),
+    INVALID_GRANT(403, FailureScope.USER, "The grant or refresh token is no longer valid: the user must authorize again."),
     TOKEN_ENDPOINT_ERROR(502, FailureScope.PROVIDER, "The provider answered with an OAuth error: see its description and correct the connected system."),
     DISCOVERY_FAILED(502, FailureScope.REQUEST, "The issuer's metadata could not be read: check the issuer URL, or enter the endpoints by hand."),
     SYSTEM_DISABLED(503, FailureScope.SYSTEM, "The connected system is disabled; the message says what disabled it and whether at once or after retries: correct that, then test or enable the system."),
 
     // authorization code
-    AUTHORIZATION_REQUIRED(401, FailureScope.USER, "Open the authorization link and sign in at the provider once."),
+    AUTHORIZATION_REQUIRED(403, FailureScope.USER, "Open the authorization link and sign in at the provider once."),
     ACCESS_DENIED(403, FailureScope.USER, "The user declined the authorization at the provider: open a new authorization link to try again."),
     STATE_MISSING(400, FailureScope.REQUEST, "The callback carries no state: start again from a new authorization link."),
     STATE_UNKNOWN(400, FailureScope.REQUEST, "The callback's state is not one Conduit issued: start again from a new authorization link."),
@@ -52,6 +58,7 @@ public enum ErrorCode {
     WRONG_SUBJECT(400, FailureScope.REQUEST, "Per-user systems are called for a user and per-app systems for the application."),
     INTEGRATION_CALL_TIMEOUT(504, FailureScope.PROVIDER, "The resource server did not answer completely within the call's deadline: ask for less, or raise conduit.integration.deadline-seconds if it is slow by design."),
     INTEGRATION_RESPONSE_TOO_LARGE(502, FailureScope.PROVIDER, "The resource server's answer is larger than Conduit relays: ask for less (paging, filters), or raise conduit.integration.max-response-bytes."),
+    PATH_OUTSIDE_BASE_URL(400, FailureScope.REQUEST, "Send a path below the system's integration base URL: no '.' or '..' segments, no empty segments ('//'), no encoded '/' or '\\' (%2F, %5C); percent-encode other reserved characters of a segment."),
     INTEGRATION_CALL_FAILED(502, FailureScope.PROVIDER, "The resource server could not be reached: check the system's base URL."),
     FORBIDDEN(403, FailureScope.REQUEST, "Sign in with a user who has the required role."),
     SIGN_IN_FAILED(401, FailureScope.REQUEST, "Check the user name and password, or sign in through the organisation's identity provider."),

@@ -95,7 +95,7 @@ public final class TestConduit implements AutoCloseable {
             new MetadataDiscovery(TestSystems.loopbackPolicy(), TestSystems.answeringSettings());
     public final SystemAdministration admin =
             new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
-                    clock, configured, discovery);
+                    clock, configured, discovery, endpoints);
     public final TemplateCatalog templates = TemplateCatalog.builtIn();
     public final TemplatesResource templatesResource = new TemplatesResource(templates, publicUrl);
     public final ConnectedSystemsResource systemsResource =

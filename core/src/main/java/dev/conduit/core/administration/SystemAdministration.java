@@ -13,8 +13,11 @@ import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.core.discovery.AuthorizationServerMetadata;
 import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.endpoint.ClientAssertion;
+import dev.conduit.core.endpoint.TokenIntrospection;
+import dev.conduit.core.lifecycle.AccessToken;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.policy.SecretDestination;
 import dev.conduit.api.token.Subject;
 import java.security.Principal;
 import java.time.Clock;
@@ -40,16 +43,19 @@ public final class SystemAdministration {
     private final Clock clock;
     private final MetadataDiscovery discovery;
     private final ConfiguredSystems declared;
+    private final TokenIntrospection introspection;
 
     /**
      * @param endpointPolicy          refuses a system whose URLs the endpoint policy does not allow
      *                                ({@code ENDPOINT_NOT_ALLOWED})
      * @param declared                the systems declared in configuration, which are read-only
      * @param discovery               reads an issuer's metadata when a system is saved with discovery asked
+     * @param introspection           checks the token a test obtained, for systems with an introspection endpoint
      */
     public SystemAdministration(ConnectedSystemRepository systems, GrantRegistry grants,
             Consumer<ConnectedSystem> endpointPolicy, TokenService tokens, Clock clock,
-            ConfiguredSystems declared, MetadataDiscovery discovery) {
+            ConfiguredSystems declared, MetadataDiscovery discovery, TokenIntrospection introspection) {
+        this.introspection = Objects.requireNonNull(introspection, "introspection");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.declared = Objects.requireNonNull(declared, "declared");
         this.systems = Objects.requireNonNull(systems, "systems");
@@ -181,11 +187,16 @@ public final class SystemAdministration {
 
     /**
      * Edits a system: refuses a read-only one before anything else, then applies {@code edit} to the stored system and
-     * saves the result as {@link #update(ConnectedSystem)} does.
+     * saves the result as {@link #update(ConnectedSystem)} does. A write-only value the edit kept from the stored system
+     * follows its destination ({@link SecretDestination}): nothing is saved or sent when the edit moves it elsewhere.
+     *
+     * @throws ConduitException {@code SECRET_REQUIRED} naming the secret to send again
      */
     public Saved update(String name, Function<ConnectedSystem, SystemDraft> edit) {
         requireWritable(name);
-        return update(complete(edit.apply(get(name))));
+        ConnectedSystem stored = get(name);
+        SystemDraft draft = edit.apply(stored);
+        return update(SecretDestination.requireResent(stored, complete(draft), draft.keptSecrets()));
     }
 
     /** Stores a new system ({@code DUPLICATE_SYSTEM} when the name is taken), then tests it when it can be. */
@@ -233,12 +244,26 @@ public final class SystemAdministration {
         return grants.interactive(system.grantType()).isPresent();
     }
 
-    /** Obtains a new application token now and reports the outcome; the system's status follows it. */
+    /**
+     * Obtains a new application token now and reports the outcome; the system's status follows it. When the system has
+     * an introspection endpoint, the report says whether that endpoint calls the new token active: the check that the
+     * endpoints and the client belong together, which the status does not follow.
+     */
     public TokenTest test(ConnectedSystem system) {
+        AccessToken token;
         try {
-            return TokenTest.succeeded(tokens.test(system));
+            token = tokens.test(system);
         } catch (ConduitException e) {
             return TokenTest.failed(e.forSystem(system.name()));
+        }
+        return TokenTest.succeeded(token, system.endpoints().introspection().map(url -> introspect(system, token)));
+    }
+
+    private Introspection introspect(ConnectedSystem system, AccessToken token) {
+        try {
+            return Introspection.answered(introspection.isActive(system, token.value()));
+        } catch (ConduitException e) {
+            return Introspection.failed(e.forSystem(system.name()));
         }
     }
 

@@ -1,8 +1,12 @@
 package dev.conduit.core.discovery;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,6 +34,51 @@ public record AuthorizationServerMetadata(String issuer, String tokenEndpoint, S
         Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
         tokenEndpointAuthMethods = List.copyOf(tokenEndpointAuthMethods);
         codeChallengeMethods = List.copyOf(codeChallengeMethods);
+    }
+
+    /**
+     * Reads a metadata document fetched from {@code location} for {@code issuer}.
+     *
+     * @throws ConduitException {@code ISSUER_MISMATCH} when the document names another issuer, {@code DISCOVERY_FAILED}
+     *                          when it has no {@code token_endpoint}; both name the field {@code issuer}
+     * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-3.3">RFC 8414 section 3.3</a>
+     */
+    public static AuthorizationServerMetadata parse(String issuer, URI location, JsonNode document) {
+        String declared = text(document, "issuer");
+        if (!issuer.equals(declared)) {
+            throw ConduitException.builder(ErrorCode.ISSUER_MISMATCH, "issuer: the metadata at " + location
+                    + " names the issuer '" + (declared == null ? "" : declared) + "', not '" + issuer
+                    + "'; they must be identical").field("issuer").build();
+        }
+        String tokenEndpoint = text(document, "token_endpoint");
+        if (tokenEndpoint == null) {
+            throw ConduitException.builder(ErrorCode.DISCOVERY_FAILED,
+                    "issuer: the metadata at " + location + " has no token_endpoint").field("issuer").build();
+        }
+        List<String> authMethods = strings(document, "token_endpoint_auth_methods_supported");
+        return new AuthorizationServerMetadata(declared, tokenEndpoint, text(document, "authorization_endpoint"),
+                text(document, "revocation_endpoint"), text(document, "introspection_endpoint"),
+                authMethods.isEmpty() ? List.of("client_secret_basic") : authMethods, // RFC 8414 section 2 default
+                document.path("authorization_response_iss_parameter_supported").asBoolean(false),
+                strings(document, "code_challenge_methods_supported"));
+    }
+
+    private static String text(JsonNode document, String name) {
+        JsonNode value = document.get(name);
+        return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
+    }
+
+    private static List<String> strings(JsonNode document, String name) {
+        List<String> values = new ArrayList<>();
+        JsonNode array = document.get(name);
+        if (array != null && array.isArray()) {
+            array.forEach(v -> {
+                if (v.isTextual()) {
+                    values.add(v.asText());
+                }
+            });
+        }
+        return values;
     }
 
     public Optional<String> authorizationEndpointIfAny() {

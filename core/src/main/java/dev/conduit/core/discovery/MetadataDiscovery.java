@@ -57,7 +57,7 @@ public final class MetadataDiscovery {
             policy.check("issuer", location);
             JsonNode document = fetch(location, failures);
             if (document != null) {
-                return interpret(issuer, location, document);
+                return AuthorizationServerMetadata.parse(issuer, location, document);
             }
         }
         throw ConduitException.builder(ErrorCode.DISCOVERY_FAILED,
@@ -122,43 +122,5 @@ public final class MetadataDiscovery {
             Thread.currentThread().interrupt();
             throw new ConduitException(ErrorCode.DISCOVERY_FAILED, "issuer: interrupted while reading metadata");
         }
-    }
-
-    private static AuthorizationServerMetadata interpret(String issuer, URI location, JsonNode document) {
-        String declared = text(document, "issuer");
-        if (!issuer.equals(declared)) {
-            throw ConduitException.builder(ErrorCode.ISSUER_MISMATCH, "issuer: the metadata at " + location
-                    + " names the issuer '" + (declared == null ? "" : declared) + "', not '" + issuer
-                    + "'; they must be identical").field("issuer").build();
-        }
-        String tokenEndpoint = text(document, "token_endpoint");
-        if (tokenEndpoint == null) {
-            throw ConduitException.builder(ErrorCode.DISCOVERY_FAILED,
-                    "issuer: the metadata at " + location + " has no token_endpoint").field("issuer").build();
-        }
-        List<String> authMethods = strings(document, "token_endpoint_auth_methods_supported");
-        return new AuthorizationServerMetadata(declared, tokenEndpoint, text(document, "authorization_endpoint"),
-                text(document, "revocation_endpoint"), text(document, "introspection_endpoint"),
-                authMethods.isEmpty() ? List.of("client_secret_basic") : authMethods, // RFC 8414 section 2 default
-                document.path("authorization_response_iss_parameter_supported").asBoolean(false),
-                strings(document, "code_challenge_methods_supported"));
-    }
-
-    private static String text(JsonNode document, String name) {
-        JsonNode value = document.get(name);
-        return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
-    }
-
-    private static List<String> strings(JsonNode document, String name) {
-        List<String> values = new ArrayList<>();
-        JsonNode array = document.get(name);
-        if (array != null && array.isArray()) {
-            array.forEach(v -> {
-                if (v.isTextual()) {
-                    values.add(v.asText());
-                }
-            });
-        }
-        return values;
     }
 }

@@ -46,38 +46,60 @@ public final class ClientAssertion {
      * @throws ConduitException {@code INVALID_CONFIGURATION}, field {@code clientAssertionKey}; never quoting the key
      */
     public static void validateKey(Secret pemKey) {
-        PrivateKey key = parse(pemKey);
-        boolean p256 = key instanceof ECPrivateKey ec && ec.getParams().getCurve().getField().getFieldSize() == 256;
-        if (!(key instanceof RSAPrivateKey) && !p256) {
-            throw ConduitException.invalidField("clientAssertionKey", "must be an RSA or EC P-256 private key");
-        }
+        signer(pemKey);
     }
 
-    /** A signed assertion for one token request to {@code audience}. */
-    static String sign(String clientId, String audience, Secret pemKey, String keyId, Clock clock) {
+    /**
+     * Reads the key once, for every assertion signed with it.
+     *
+     * @throws ConduitException {@code INVALID_CONFIGURATION}, field {@code clientAssertionKey}; never quoting the key
+     */
+    static Signer signer(Secret pemKey) {
         PrivateKey key = parse(pemKey);
         try {
-            JWSSigner signer;
-            JWSAlgorithm algorithm;
             if (key instanceof RSAPrivateKey rsa) {
-                signer = new RSASSASigner(rsa);
-                algorithm = JWSAlgorithm.RS256;
-            } else if (key instanceof ECPrivateKey ec && ec.getParams().getCurve().getField().getFieldSize() == 256) {
-                signer = new ECDSASigner(ec);
-                algorithm = JWSAlgorithm.ES256;
-            } else {
-                throw ConduitException.invalidField("clientAssertionKey", "must be an RSA or EC P-256 private key");
+                return new Signer(new RSASSASigner(rsa), JWSAlgorithm.RS256);
             }
+            if (key instanceof ECPrivateKey ec && ec.getParams().getCurve().getField().getFieldSize() == 256) {
+                return new Signer(new ECDSASigner(ec), JWSAlgorithm.ES256);
+            }
+        } catch (JOSEException e) {
+            throw ConduitException.invalidField("clientAssertionKey", "cannot sign with this key: " + e.getMessage());
+        }
+        throw ConduitException.invalidField("clientAssertionKey", "must be an RSA or EC P-256 private key");
+    }
+
+    /** A private key read and ready to sign: RS256 for RSA, ES256 for EC P-256. */
+    static final class Signer {
+        private final JWSSigner signer;
+        private final JWSAlgorithm algorithm;
+
+        private Signer(JWSSigner signer, JWSAlgorithm algorithm) {
+            this.signer = signer;
+            this.algorithm = algorithm;
+        }
+
+        /** A signed assertion for one request, naming {@code audience}. */
+        String sign(String clientId, String audience, String keyId, Clock clock) {
             Instant now = clock.instant();
             JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(audience)
                     .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now))
                     .expirationTime(Date.from(now.plus(LIFETIME))).build();
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT).keyID(keyId)
                     .build(), claims);
-            jwt.sign(signer);
+            try {
+                jwt.sign(signer);
+            } catch (JOSEException e) {
+                throw ConduitException.invalidField("clientAssertionKey", "cannot sign with this key: "
+                        + e.getMessage());
+            }
             return jwt.serialize();
-        } catch (JOSEException e) {
-            throw ConduitException.invalidField("clientAssertionKey", "cannot sign with this key: " + e.getMessage());
+        }
+
+        /** Names the algorithm, never the key. */
+        @Override
+        public String toString() {
+            return "Signer[" + algorithm + "]";
         }
     }
 

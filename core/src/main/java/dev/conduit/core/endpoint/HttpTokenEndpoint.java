@@ -1,5 +1,6 @@
 package dev.conduit.core.endpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conduit.api.ConduitException;
@@ -7,12 +8,12 @@ import dev.conduit.api.ErrorCode;
 import dev.conduit.api.Secret;
 import dev.conduit.api.grant.TokenEndpoint;
 import dev.conduit.api.system.BodyFormat;
-import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.Scope;
 import dev.conduit.api.system.Variable;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.core.policy.EndpointPolicy;
+import dev.conduit.core.redaction.BodyPreview;
 import dev.conduit.core.template.TemplateRenderer;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -27,7 +28,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +38,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One connected system's token endpoint over {@code java.net.http}: renders the system's templates, checks the URL
@@ -59,9 +61,10 @@ import java.util.concurrent.TimeoutException;
  */
 public final class HttpTokenEndpoint implements TokenEndpoint {
 
-    private static final System.Logger LOG = System.getLogger(HttpTokenEndpoint.class.getName());
+    private static final Logger LOG = Logger.getLogger(HttpTokenEndpoint.class.getName());
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String FORM = "application/x-www-form-urlencoded";
+    private static final String INTROSPECTION = "introspectionEndpoint";
     /** Parameters whose values are credentials: masked if a server echoes them in an error. */
     private static final Set<String> SECRET_PARAMETERS = Set.of("client_secret", "refresh_token", "code",
             "code_verifier", "assertion", "client_assertion", "subject_token", "actor_token", "password", "token",
@@ -72,16 +75,16 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
     private final EndpointPolicy policy;
     private final HttpSettings settings;
     private final TokenResponseParser parser;
-    private final Clock clock;
+    private final ClientAuthenticator authenticator;
 
     HttpTokenEndpoint(ConnectedSystem system, HttpClient client, EndpointPolicy policy, HttpSettings settings,
-            Clock clock) {
+            Clock clock, ClientAuthenticator authenticator) {
         this.system = Objects.requireNonNull(system, "system");
         this.client = Objects.requireNonNull(client, "client");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.parser = TokenResponseParser.forSystem(system, clock);
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     }
 
     /**
@@ -138,14 +141,54 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
             TokenHttpResponse response = exchange(request(url, TemplateRenderer.of(system), body),
                     "revocationEndpoint");
             if (response.status() != 200) {
-                LOG.log(System.Logger.Level.INFO, "revocation for system {0} answered HTTP {1}", system.name(),
-                        response.status());
+                LOG.log(Level.INFO, "revocation for system {0} answered HTTP {1}",
+                        new Object[] {system.name(), response.status()});
             }
             return response.status() == 200;
         } catch (ConduitException e) {
-            LOG.log(System.Logger.Level.INFO, "revocation for system {0} failed: {1}", system.name(), e.code());
+            LOG.log(Level.INFO, "revocation for system {0} failed: {1}", new Object[] {system.name(), e.code()});
             return false;
         }
+    }
+
+    /**
+     * Asks the introspection endpoint whether {@code token}, an access token this system obtained, is active; the
+     * request carries the client authentication of a token request.
+     *
+     * @throws ConduitException {@code INVALID_CONFIGURATION} when the system has no introspection endpoint, the
+     *                          provider's refusal mapped as for a token request (e.g. {@code INVALID_CLIENT}),
+     *                          {@code ENDPOINT_UNAVAILABLE}, or {@code INVALID_TOKEN_RESPONSE} (field
+     *                          {@code introspectionEndpoint}) when the answer has no boolean {@code active}
+     * @see <a href="https://www.rfc-editor.org/rfc/rfc7662#section-2.2">RFC 7662 section 2.2</a>
+     */
+    public boolean introspect(Secret token) {
+        Objects.requireNonNull(token, "token");
+        String configured = system.endpoints().introspection().orElseThrow(
+                () -> ConduitException.invalidField(INTROSPECTION, "is not set, so no token can be checked"));
+        TemplateRenderer renderer = TemplateRenderer.of(system);
+        URI url = renderer.renderUrl(INTROSPECTION, configured);
+        policy.check(INTROSPECTION, url);
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("token", token.reveal());
+        body.put("token_type_hint", "access_token");
+        TokenHttpResponse response = exchange(request(url, renderer, body), INTROSPECTION);
+        List<String> secrets = sentSecrets(body);
+        if (response.status() != 200) {
+            // an error answer is an OAuth error like a token endpoint's (RFC 7662 section 2.3)
+            parser.interpret(response, Scope.EMPTY, secrets);
+        }
+        JsonNode json = TokenResponseParser.parseJson(response.bodyUnsafe());
+        if (response.tooLarge() || json == null || !json.path("active").isBoolean()) {
+            throw ConduitException.builder(ErrorCode.INVALID_TOKEN_RESPONSE, "the introspection endpoint answered "
+                    + "without a boolean 'active' (RFC 7662 section 2.2): " + BodyPreview.of(response.bodyUnsafe(),
+                            json, secrets)).field(INTROSPECTION).system(system.name()).build();
+        }
+        return json.get("active").booleanValue();
+    }
+
+    /** How this endpoint authenticates the client: the strategy of its method, shared by every request of the client. */
+    ClientAuthenticator authenticator() {
+        return authenticator;
     }
 
     private HttpRequest request(URI url, TemplateRenderer renderer, Map<String, String> body) {
@@ -158,7 +201,7 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
                         "cannot be sent: a header the HTTP client manages itself, or a value it refuses");
             }
         });
-        authenticate(builder, body);
+        authenticator.apply(builder, body, () -> renderer.renderUrl("tokenEndpoint", system.endpoints().token()));
         byte[] encoded;
         if (system.tokenRequest().bodyFormat() == BodyFormat.JSON) {
             ObjectNode json = JSON.createObjectNode();
@@ -172,39 +215,6 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
         return builder.setHeader("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(encoded))
                 .build();
-    }
-
-    /** RFC 6749 section 2.3.1; RFC 7523 section 2.2 for {@code private_key_jwt}. */
-    private void authenticate(HttpRequest.Builder builder, Map<String, String> body) {
-        if (system.client().method() == ClientAuthMethod.PRIVATE_KEY_JWT) {
-            // the audience is the token endpoint URL, also for revocation: servers such as Keycloak compare it exactly
-            String audience = TemplateRenderer.of(system).renderUrl("tokenEndpoint", system.endpoints().token()).toString();
-            body.put("client_id", system.client().id());
-            body.put("client_assertion_type", ClientAssertion.TYPE);
-            body.put("client_assertion", ClientAssertion.sign(system.client().id(), audience,
-                    system.client().assertionKey().orElseThrow(), system.client().assertionKeyId().orElse(null), clock));
-            return;
-        }
-        if (system.client().secret().isEmpty()) {
-            body.put("client_id", system.client().id());
-            return;
-        }
-        String secret = system.client().secret().get().reveal();
-        if (system.client().method() == ClientAuthMethod.CLIENT_SECRET_BASIC) {
-            body.remove("client_id");
-            body.remove("client_secret");
-            builder.setHeader("Authorization", basic(system.client().id(), secret));
-        } else {
-            body.put("client_id", system.client().id());
-            body.put("client_secret", secret);
-        }
-    }
-
-    /** {@code Basic base64(formEncode(id) ":" formEncode(secret))}, RFC 6749 section 2.3.1. */
-    static String basic(String clientId, String secret) {
-        String pair = URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
-                + URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
     private TokenHttpResponse exchange(HttpRequest request, String field) {
@@ -251,14 +261,17 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
 
     private ConduitException unavailable(String field, String what, Throwable cause) {
         return ConduitException.builder(ErrorCode.ENDPOINT_UNAVAILABLE,
-                "the " + (field.equals("tokenEndpoint") ? "token" : "revocation") + " endpoint at " + hostOf(field)
+                "the " + field.replace("Endpoint", "") + " endpoint at " + hostOf(field)
                         + " " + what).field(field).system(system.name()).cause(cause).build();
     }
 
     /** The configured host (templates unrendered, so no variable value shows). */
     private String hostOf(String field) {
-        String configured = field.equals("tokenEndpoint") ? system.endpoints().token()
-                : system.endpoints().revocation().orElse("");
+        String configured = switch (field) {
+            case "tokenEndpoint" -> system.endpoints().token();
+            case INTROSPECTION -> system.endpoints().introspection().orElse("");
+            default -> system.endpoints().revocation().orElse("");
+        };
         int scheme = configured.indexOf("://");
         String rest = scheme < 0 ? configured : configured.substring(scheme + 3);
         int end = rest.length();

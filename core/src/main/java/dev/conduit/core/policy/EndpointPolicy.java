@@ -22,13 +22,18 @@ import java.util.TreeSet;
  * Which URLs an administrator may configure, so that Conduit cannot be pointed at its own network: {@code https}
  * only (plain {@code http} only for loopback, and only when {@code allowLoopbackHttp}), no user information, and no
  * private (RFC 1918, RFC 6598, fc00::/7), link-local (169.254/16, fe80::/10), loopback, unspecified or cloud metadata
- * address unless the host is allow-listed. Enforced when a system is saved ({@link #checkSystem}) and again before each
- * request ({@link #check}), because a name can resolve elsewhere later.
+ * address unless the host is allow-listed. {@code allowLoopbackHttp} allows exactly plain http to loopback: an
+ * {@code https} URL never reaches loopback or a private range through it, so a name that an attacker makes resolve to
+ * 127.0.0.1 cannot reach a local https service. Enforced when a system is saved ({@link #checkSystem}) and again,
+ * with a fresh name resolution, right before every outbound request ({@link #check}: token, revocation, discovery,
+ * integration calls; {@link #checkTokenDestination} for every request that carries a token), because a name can
+ * resolve elsewhere later.
  *
  * <p>A host that does not resolve is accepted: a provider's DNS may be down while a system is saved, and the request
- * itself then fails with {@code ENDPOINT_UNAVAILABLE}. The client resolves the name again when it connects; an attacker
- * who controls the provider's DNS could answer differently in between (DNS rebinding). Allow-list exact hosts and keep
- * token endpoints on names the organisation trusts.
+ * itself then fails with {@code ENDPOINT_UNAVAILABLE}. The HTTP client resolves the name once more when it connects;
+ * the JVM keeps the answer the check just obtained ({@code networkaddress.cache.ttl}, 30 s by default), so a different
+ * answer in between needs that cache entry to expire in the instant between check and connect. Allow-list exact hosts
+ * and keep token endpoints on names the organisation trusts.
  *
  * @see <a href="https://owasp.org/www-community/attacks/Server_Side_Request_Forgery">OWASP: SSRF</a>
  */
@@ -64,7 +69,7 @@ public final class EndpointPolicy {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
     }
 
-    /** Also accepts http and https on loopback: for development and tests. */
+    /** Also accepts plain http on loopback: for development and tests. */
     public static EndpointPolicy allowingLoopback(Collection<String> allowedHosts) {
         return new EndpointPolicy(true, allowedHosts, HostResolver.SYSTEM);
     }
@@ -153,6 +158,17 @@ public final class EndpointPolicy {
         }
     }
 
+    /**
+     * Checks a request that carries a system's token, right before it leaves: the URL is under the system's integration
+     * base URL ({@link TokenDestination}) and its host resolves now to an address this policy allows.
+     *
+     * @throws ConduitException {@code ENDPOINT_NOT_ALLOWED} naming {@code integrationBaseUrl}
+     */
+    public void checkTokenDestination(ConnectedSystem system, URI target) {
+        TokenDestination.requireUnderIntegrationBase(system, target);
+        check("integrationBaseUrl", target);
+    }
+
     /** Why an address is refused, or {@code null} when it is a public one. */
     private String forbiddenReason(InetAddress address) {
         InetAddress a = unwrapIpv4(address);
@@ -160,7 +176,8 @@ public final class EndpointPolicy {
             return "a cloud metadata address";
         }
         if (a.isLoopbackAddress()) {
-            return allowLoopbackHttp ? null : "a loopback address";
+            // allowLoopbackHttp is about plain http alone: https to loopback needs the host allow-listed
+            return "a loopback address";
         }
         if (a.isAnyLocalAddress()) {
             return "the unspecified address";

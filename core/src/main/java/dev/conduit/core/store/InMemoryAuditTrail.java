@@ -12,7 +12,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
-/** Audit records in this JVM's memory: for tests and for the engine run without a database. */
+/**
+ * Audit records in this JVM's memory, lost at exit: the audit trail of unit tests and of an application that embeds the
+ * engine without a database. The server records to its database ({@code JdbcAuditTrail}).
+ */
 public final class InMemoryAuditTrail implements AuditRecorder, AuditTrail {
 
     private final List<AuditEvent> events = new ArrayList<>();

@@ -12,7 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** Connected systems in this JVM only: for tests and embedding. Thread-safe; updates are optimistic on the version. */
+/**
+ * Connected systems in this JVM's memory, lost at exit: the repository of unit tests, of the benchmarks and of an
+ * application that embeds the engine without a database. The server keeps systems in its database
+ * ({@code JdbcConnectedSystemRepository}). Thread-safe; updates are optimistic on the version.
+ */
 public final class InMemoryConnectedSystemRepository implements ConnectedSystemRepository {
 
     private final Map<String, ConnectedSystem> systems = new TreeMap<>();

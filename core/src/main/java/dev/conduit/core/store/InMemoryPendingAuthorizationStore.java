@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Pending authorizations in this JVM's memory: one-time (each state is marked used exactly once) and bounded (each
- * save forgets what expired, and a user holds at most a fixed number of open links).
+ * save forgets what expired, and a user holds at most a fixed number of open links). The store of unit tests and of an
+ * application that embeds the engine without a database; the server keeps them in its database
+ * ({@code JdbcPendingAuthorizationStore}), which takes its default limits from here.
  *
  * <p>Used and expired entries are kept for a grace period after expiry, so that a replayed or late callback is told
  * "already used" or "expired" rather than "unknown".

@@ -12,10 +12,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
- * Tokens in this JVM only: for a single server without a database, and for tests. {@link #update} holds a per-key
- * lock (not the map's bin lock, since the change may wait on a token endpoint). As the database stores do, {@link
- * #remove} waits for an update of the key, and an update whose system's tokens were all removed meanwhile
- * ({@link #removeAll}) does not store its result.
+ * Tokens in this JVM's memory, lost at exit: the store of unit tests, of the benchmarks and of an application that
+ * embeds the engine without a database. The server keeps tokens in its database ({@code JdbcTokenStore}), also when it
+ * runs alone (embedded H2). {@link #update} holds a per-key lock (not the map's bin lock, since the change may wait on
+ * a token endpoint), which excludes callers in this JVM only. As the database stores do, {@link #remove} waits for an
+ * update of the key, and an update whose system's tokens were all removed meanwhile ({@link #removeAll}) does not
+ * store its result.
  */
 public final class InMemoryTokenStore implements TokenStore {
 

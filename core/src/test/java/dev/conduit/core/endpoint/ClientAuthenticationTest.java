@@ -76,7 +76,7 @@ class ClientAuthenticationTest {
                 Map.of("Authorization", java.util.List.of("Basic " + raw)), new byte[0]);
 
         assertThat(basicCheck(forged).status()).isEqualTo(401);
-        assertThat(HttpTokenEndpoint.basic(AWKWARD_ID, AWKWARD_SECRET)).isNotEqualTo("Basic " + raw);
+        assertThat(ClientAuthenticator.basic(AWKWARD_ID, AWKWARD_SECRET)).isNotEqualTo("Basic " + raw);
     }
 
     @Test

@@ -74,7 +74,7 @@ class TokenEndpointLeakTest {
         answers.add(ScriptedResponse.oauthError(401, "invalid_client",
                 "secret " + TestSystems.CLIENT_SECRET + " and key " + API_KEY + " refused"));
         answers.add(ScriptedResponse.html(500, "<pre>Authorization: Basic "
-                + HttpTokenEndpoint.basic(TestSystems.CLIENT_ID, TestSystems.CLIENT_SECRET) + " client_secret="
+                + ClientAuthenticator.basic(TestSystems.CLIENT_ID, TestSystems.CLIENT_SECRET) + " client_secret="
                 + TestSystems.CLIENT_SECRET + "</pre>"));
         answers.add(ScriptedResponse.text(400, "you sent refresh_token=" + REFRESH + "&key=" + API_KEY));
         answers.add(ScriptedResponse.json(200, "{\"token\":\"" + HttpTokenEndpointTest.TOKEN + "\"}"));

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -98,11 +99,30 @@ class EndpointPolicyTest {
     }
 
     @Test
-    void checkWhenLoopbackAllowedThenHttpAndHttpsOnLoopbackAccepted() {
-        for (String url : List.of("http://127.0.0.1:8080/token", "http://localhost/token", "http://[::1]/token",
-                "https://127.0.0.1/token")) {
+    void checkWhenLoopbackAllowedThenHttpOnLoopbackAccepted() {
+        for (String url : List.of("http://127.0.0.1:8080/token", "http://localhost/token", "http://[::1]/token")) {
             assertThatCode(() -> loopback.check("tokenEndpoint", URI.create(url))).as(url).doesNotThrowAnyException();
         }
+    }
+
+    /** allow-loopback-http is about plain http alone: it never lets https reach loopback or a private range. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"https://127.0.0.1/token, loopback", "https://localhost/token, loopback",
+            "https://[::1]/token, loopback", "https://10.0.0.1/token, private", "https://internal.example.com/token, private",
+            "https://169.254.169.254/latest, metadata"})
+    void checkWhenLoopbackHttpAllowedAndHttpsReachesLoopbackOrPrivateThenStillRefused(String url, String reason) {
+        ConduitException e = refused(loopback, url);
+
+        assertThat(e.code()).isEqualTo(ErrorCode.ENDPOINT_NOT_ALLOWED);
+        assertThat(e.getMessage()).contains(reason);
+    }
+
+    @Test
+    void checkWhenLoopbackHostAllowListedThenHttpsToItAccepted() {
+        EndpointPolicy allowing = new EndpointPolicy(true, List.of("localhost"), DNS);
+
+        assertThatCode(() -> allowing.check("tokenEndpoint", URI.create("https://localhost:8443/token")))
+                .doesNotThrowAnyException();
     }
 
     @ParameterizedTest

@@ -10,7 +10,6 @@ import dev.conduit.core.audit.AuditOutcome;
 import dev.conduit.core.audit.AuditRecorder;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.AuthorizationStatus;
-import dev.conduit.web.problem.HttpStatuses;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -68,7 +67,7 @@ public class OAuthCallbackServlet extends HttpServlet {
             // the message never holds the code or a token; the query string (which holds the code) is not logged
             LOG.log(Level.INFO, "authorization callback refused: {0}", e.toString());
             page = CallbackPage.failed(e, origin);
-            status = HttpStatuses.of(e.code());
+            status = e.code().httpStatus();
             record(request, new AuditEvent(clock.instant(), userName(request), AuditAction.AUTHORIZE,
                     e.systemName().orElse(null), AuditOutcome.FAILURE, Map.of("code", e.code().name())));
         } catch (RuntimeException e) {

@@ -17,9 +17,12 @@ import dev.conduit.core.discovery.MetadataDiscovery;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.endpoint.TokenEndpointFactory;
+import dev.conduit.core.endpoint.TokenIntrospection;
 import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.invalidation.Invalidations;
+import dev.conduit.core.integration.ProxyHeaders;
+import dev.conduit.core.integration.ProxySettings;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.provider.TemplateCatalog;
@@ -251,9 +254,10 @@ public class EngineProducers {
         return new MetadataDiscovery(policy, http);
     }
 
+    /** Both the token endpoints lent to grants and the introspection of the tokens they issue. */
     @Produces
     @Singleton
-    TokenEndpointFactory tokenEndpoints(EndpointPolicy policy, HttpSettings http, Clock clock) {
+    HttpTokenEndpointFactory tokenEndpoints(EndpointPolicy policy, HttpSettings http, Clock clock) {
         return new HttpTokenEndpointFactory(policy, http, clock);
     }
 
@@ -305,10 +309,21 @@ public class EngineProducers {
 
     @Produces
     @Singleton
+    ProxySettings proxySettings() {
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        List<String> added = config.getOptionalValues(ConduitSettings.PROXY_FORWARD_HEADERS, String.class)
+                .orElse(List.of());
+        return new ProxySettings(new ProxyHeaders(added), config.getOptionalValue(
+                ConduitSettings.PROXY_REPLAY_MAX_BYTES, Integer.class).orElse(ProxySettings.DEFAULT.replayMaxBytes()));
+    }
+
+    @Produces
+    @Singleton
     SystemAdministration administration(ConnectedSystemRepository systems, GrantRegistry grants,
             EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured,
-            MetadataDiscovery discovery) {
-        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured, discovery);
+            MetadataDiscovery discovery, TokenIntrospection introspection) {
+        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured, discovery,
+                introspection);
     }
 
     @Produces
@@ -323,8 +338,9 @@ public class EngineProducers {
      */
     @Produces
     @Singleton
-    RestClientTokens restClientTokens(SystemAdministration admin, TokenService tokens, AuthorizationLinks links) {
-        return new RestClientTokens(admin, tokens, links, EngineProducers::currentCaller);
+    RestClientTokens restClientTokens(SystemAdministration admin, TokenService tokens, AuthorizationLinks links,
+            EndpointPolicy policy) {
+        return new RestClientTokens(admin, tokens, links, EngineProducers::currentCaller, policy);
     }
 
     /** The user and URI of the request being served, or neither outside a request (a timer, a message). */

@@ -16,6 +16,8 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.health.Readiness;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Builds the engine when the application starts rather than on the first request: the schema is migrated, the
@@ -45,6 +47,10 @@ public class StartupCheck {
         }
         for (ConnectedSystem system : configured.all()) {
             checkDeclared(system, admin);
+        }
+        Config config = ConfigProvider.getConfig(StartupCheck.class.getClassLoader());
+        for (String unsafe : UnsafeSettings.warnings(key -> config.getOptionalValue(key, String.class))) {
+            LOG.warning(() -> "Unsafe setting for production: " + unsafe);
         }
         LOG.info(() -> "Conduit ready: grants " + grants.types() + ", systems declared in configuration "
                 + configured.names() + ", loopback http endpoints "

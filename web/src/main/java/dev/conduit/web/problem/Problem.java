@@ -47,12 +47,12 @@ public final class Problem {
 
     /** A problem with the code's own status and hint. */
     public static Problem of(ErrorCode code, String detail) {
-        return new Problem(HttpStatuses.of(code), null, code, detail, code.hint(), null, null, Map.of());
+        return new Problem(code.httpStatus(), null, code, detail, code.hint(), null, null, Map.of());
     }
 
     /** The problem a {@link ConduitException} stands for: its code, message, field and provider error. */
     public static Problem of(ConduitException e) {
-        return new Problem(HttpStatuses.of(e.code()), null, e.code(), e.getMessage(), e.hint(),
+        return new Problem(e.code().httpStatus(), null, e.code(), e.getMessage(), e.hint(),
                 e.field().orElse(null), e.oauthError().orElse(null), Map.of());
     }
 

@@ -8,7 +8,7 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.core.administration.Callers;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.lifecycle.AccessToken;
-import dev.conduit.core.policy.TokenDestination;
+import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import java.net.URI;
@@ -47,9 +47,12 @@ public final class RestClientTokens {
     private final TokenService tokens;
     private final AuthorizationLinks links;
     private final Supplier<Caller> caller;
+    private final EndpointPolicy policy;
 
+    /** @param policy checks where each token goes, with the target's host resolved right before the request */
     public RestClientTokens(SystemAdministration admin, TokenService tokens, AuthorizationLinks links,
-            Supplier<Caller> caller) {
+            Supplier<Caller> caller, EndpointPolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
         this.admin = Objects.requireNonNull(admin, "admin");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.links = Objects.requireNonNull(links, "links");
@@ -67,8 +70,8 @@ public final class RestClientTokens {
      */
     public TokenUse use(String systemName, URI target) {
         ConnectedSystem system = admin.get(systemName);
-        // before any token is obtained: a token goes only under the system's integration base URL
-        TokenDestination.requireUnderIntegrationBase(system, target);
+        // before any token is obtained: a token goes only under the system's integration base URL, to an allowed address
+        policy.checkTokenDestination(system, target);
         boolean perUser = admin.isPerUser(system);
         Caller current = perUser ? caller.get() : null;
         Subject subject = perUser ? userOf(current, systemName) : Subject.application();

@@ -161,7 +161,11 @@ public class ConnectedSystemsResource {
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replaces a connected system's configuration",
-            description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one. Changing "
+            description = "Leaving out clientSecret (or a secret variable's value) keeps the stored one, unless the "
+                    + "edit moves where it goes (another host for tokenEndpoint, revocationEndpoint, "
+                    + "introspectionEndpoint or integrationBaseUrl, or another clientAuthMethod): then it must be sent "
+                    + "again, else "
+                    + "SECRET_REQUIRED names it. Changing "
                     + "what decides which token is issued or where it goes (endpoints, client, secret, key, scope, "
                     + "includeScope, extra parameters, variables, integrationBaseUrl) discards the system's tokens. "
                     + "The answer lists the names of the fields that changed (changed).")

@@ -3,8 +3,11 @@ package dev.conduit.web.system;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.api.system.Variable;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.administration.SystemDraft;
+import dev.conduit.core.policy.SecretDestination;
+import dev.conduit.core.schema.SystemField;
 import dev.conduit.core.schema.SystemFields;
 import dev.conduit.web.json.ConnectedSystemJson;
 import dev.conduit.web.json.JsonFields;
@@ -83,17 +86,47 @@ public final class SystemJson {
     public static SystemDraft draft(JsonObject json, String name, Optional<ConnectedSystem> stored) {
         JsonFields in = JsonFields.of(json).allowOnly(ALL);
         ConnectedSystem.Builder b = builder(in, name, stored);
+        Set<String> kept = keptSecrets(in, stored);
         String issuer = in.string("issuer");
         boolean discover = Boolean.TRUE.equals(in.bool("discover"))
                 || issuer != null && !issuer.isBlank() && in.string("tokenEndpoint") == null;
         if (!discover) {
-            return SystemDraft.of(b);
+            return SystemDraft.of(b, kept);
         }
         if (issuer == null || issuer.isBlank()) {
             throw ConduitException.invalidField("issuer", "is required to discover the endpoints (discover: true)");
         }
         return new SystemDraft(b, Optional.of(issuer.strip()), in.string("clientAuthMethod") != null,
-                in.has("clientAssertionKey") || stored.flatMap(s -> s.client().assertionKey()).isPresent());
+                in.has("clientAssertionKey") || stored.flatMap(s -> s.client().assertionKey()).isPresent(), kept);
+    }
+
+    /**
+     * The write-only values the edit keeps from {@code stored} because {@code in} leaves them out, by field:
+     * {@code clientSecret}, {@code clientAssertionKey}, {@code variables.<name>} (a secret variable without
+     * {@code value}); an edit that moves where they go must send them again ({@link SecretDestination}).
+     */
+    private static Set<String> keptSecrets(JsonFields in, Optional<ConnectedSystem> stored) {
+        if (stored.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> kept = new LinkedHashSet<>();
+        for (SystemField secret : SystemFields.secrets()) {
+            if (in.string(secret.name()) == null && secret.get(stored.get()) != null) {
+                kept.add(secret.name());
+            }
+        }
+        JsonFields variables = in.object("variables");
+        if (variables != null) {
+            for (String variable : variables.names()) {
+                JsonFields v = variables.object(variable);
+                Variable before = stored.get().variables().get(variable);
+                if (v != null && Boolean.TRUE.equals(v.bool("secret")) && v.string("value") == null
+                        && before != null && before.secret() && before.secretValue() != null) {
+                    kept.add(SecretDestination.VARIABLES + variable);
+                }
+            }
+        }
+        return kept;
     }
 
     private static ConnectedSystem.Builder builder(JsonFields in, String name, Optional<ConnectedSystem> stored) {

@@ -3,6 +3,7 @@ package dev.conduit.web.system;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.core.administration.Introspection;
 import dev.conduit.core.administration.TokenTest;
 import dev.conduit.web.problem.Problem;
 import jakarta.json.Json;
@@ -62,9 +63,22 @@ public final class SystemViews {
             // a scope neither requested nor granted reads as null, never as ""
             json.add("expiresAt", test.expiresAt().toString())
                     .add("scope", test.scope() == null ? JsonValue.NULL : Json.createValue(test.scope()));
+            test.introspection().ifPresent(i -> json.add("introspection", introspection(i)));
             return json.build();
         }
         json.add("code", test.code().name()).add("message", test.message()).add("hint", test.hint());
         return Problem.addOAuthError(json, test.oauthError()).build();
+    }
+
+    /** {@code {active}}, plus the code, message and hint when the endpoint could not be asked or said inactive. */
+    private static JsonObject introspection(Introspection introspection) {
+        JsonObjectBuilder json = Json.createObjectBuilder().add("active", introspection.active());
+        if (introspection.code() != null) {
+            json.add("code", introspection.code().name()).add("message", introspection.message());
+        }
+        if (introspection.hint() != null) {
+            json.add("hint", introspection.hint());
+        }
+        return json.build();
     }
 }

@@ -13,6 +13,8 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.testing.RecordedRequest;
+import dev.conduit.core.policy.EndpointPolicy;
+import dev.conduit.core.policy.HostResolver;
 import dev.conduit.core.testing.HostileTokenServer;
 import dev.conduit.core.testing.ScriptedResponse;
 import dev.conduit.web.TestConduit;
@@ -27,8 +29,10 @@ import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.lang.reflect.Method;
+import java.net.InetAddress;
 import java.net.URI;
 import java.security.Principal;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,8 +76,12 @@ class ConduitAuthenticationTest {
     private final TestConduit conduit = new TestConduit();
     private final AtomicReference<RestClientTokens.Caller> caller = new AtomicReference<>(
             new RestClientTokens.Caller(user("alice"), URI.create(TestConduit.PUBLIC_URL + "/api/my-orders")));
+    /** When set, every host resolves to this address: the resource server's name now answers elsewhere. */
+    private final AtomicReference<InetAddress> rebound = new AtomicReference<>();
+    private final EndpointPolicy policy = new EndpointPolicy(true, List.of(),
+            host -> rebound.get() != null ? new InetAddress[] {rebound.get()} : HostResolver.SYSTEM.resolve(host));
     private final RestClientTokens tokens = new RestClientTokens(conduit.admin, conduit.tokenService, conduit.links,
-            caller::get);
+            caller::get, policy);
     private final Client client = ClientBuilder.newClient().register(new ConduitAuthentication(() -> tokens));
 
     /** orders: per-app, declared in configuration (no token obtained yet); calendar: per-user, stored. */
@@ -137,6 +145,23 @@ class ConduitAuthenticationTest {
             assertThat(elsewhere.requestCount()).isZero();
             assertThat(conduit.server.requestCount()).isZero();
         }
+    }
+
+    @Test
+    void filterWhenTargetHostNowResolvesOutsideLoopbackThenEndpointNotAllowedAndNoRequestOrTokenRequest()
+            throws Exception {
+        conduit.server.enqueue(ScriptedResponse.json(200, "{}"));
+        // accepted when declared; the name is resolved again right before the request, and now answers a private address
+        rebound.set(InetAddress.getByName("10.0.0.7"));
+
+        assertThatThrownBy(() -> call("orders/42", GET_ORDER).get())
+                .isInstanceOf(ProcessingException.class)
+                .cause().isInstanceOfSatisfying(ConduitException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.ENDPOINT_NOT_ALLOWED);
+                    assertThat(e.field()).contains("integrationBaseUrl");
+                    assertThat(e.getMessage()).contains("loopback");
+                });
+        assertThat(conduit.server.requestCount()).isZero();
     }
 
     @Test

@@ -16,10 +16,14 @@ import dev.conduit.core.crypto.ReEncryption;
 import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.core.testing.LeakCheck;
 import dev.conduit.core.testing.MutableClock;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -135,5 +139,59 @@ abstract class KeyRotationContract {
         assertThat(leaks.collected()).anySatisfy(line -> assertThat(line).contains("Key rotation")
                 .contains("key 'old'"));
         leaks.assertNoLeak();
+    }
+
+    @Test
+    void rotateWhenATokenIsRefreshedWhileTheRotationRunsThenTheRefreshWinsAndTheRowCountsAsChangedMeanwhile() {
+        DataSource data = database();
+        writeEverything(stores(data, cipher("old")), "crm", "state-rotate-0000000000000004");
+        TokenSet refreshed = new TokenSet(Secret.of("access-token-refreshed-3c9d"), "Bearer", clock.instant(),
+                clock.instant().plus(Duration.ofHours(1)), Secret.of("refresh-token-rotated-77e1"), Scope.parse("read"));
+        // another node refreshes the token (under the new key) after the rotation read the row, before it writes it
+        JdbcTokenStore otherNode = new JdbcTokenStore(data, cipher("new", "old"), clock);
+        DataSource interleaved = beforeFirstUpdateOf("conduit_token", data, () -> otherNode.save(ALICE, refreshed));
+
+        KeyRotation.Result result = stores(interleaved, cipher("new", "old")).rotation(cipher("new", "old")).rotate();
+
+        ReEncryption tokens = result.stores().stream().filter(s -> s.store().equals("tokens")).findFirst()
+                .orElseThrow();
+        assertThat(tokens.changedMeanwhile()).isEqualTo(1);
+        assertThat(tokens.reEncrypted()).isZero();
+        assertThat(tokens.unreadable()).isZero();
+        TokenSet stored = stores(data, cipher("new")).tokens().load(ALICE).orElseThrow();
+        assertThat(stored.accessToken()).as("the refresh is not overwritten with the older tokens")
+                .isEqualTo(Secret.of("access-token-refreshed-3c9d"));
+        assertThat(stored.refreshTokenIfAny()).contains(Secret.of("refresh-token-rotated-77e1"));
+        assertThat(result.stores()).filteredOn(s -> !s.store().equals("tokens"))
+                .allSatisfy(s -> assertThat(s.reEncrypted()).isEqualTo(1));
+    }
+
+    /** {@code data}, running {@code meanwhile} once, right before the first {@code UPDATE} of {@code table} is prepared. */
+    private static DataSource beforeFirstUpdateOf(String table, DataSource data, Runnable meanwhile) {
+        AtomicBoolean ran = new AtomicBoolean();
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(data, method, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection connection = (Connection) result;
+                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (c, m, a) -> {
+                                if (m.getName().equals("prepareStatement") && a[0] instanceof String sql
+                                        && sql.startsWith("UPDATE " + table + " ") && ran.compareAndSet(false, true)) {
+                                    meanwhile.run();
+                                }
+                                return invoke(connection, m, a);
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }

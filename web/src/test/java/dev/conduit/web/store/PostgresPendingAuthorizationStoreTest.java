@@ -17,10 +17,4 @@ class PostgresPendingAuthorizationStoreTest extends PendingAuthorizationStoreCon
     DataSource database() {
         return postgres.newDataSource();
     }
-
-    /** Each link is two round trips to a separate server process here; H2 runs the full 10,000. */
-    @Override
-    int floodLinks() {
-        return 1_000;
-    }
 }

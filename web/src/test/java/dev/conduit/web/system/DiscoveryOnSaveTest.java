@@ -136,7 +136,7 @@ class DiscoveryOnSaveTest {
     void updateWhenDiscoverThenMetadataReadAgainAndStoredSecretKept() {
         conduit.server.path(RFC8414).enqueue(
                 ScriptedResponse.json(200, metadata(issuer, "\"client_secret_basic\"")),
-                ScriptedResponse.json(200, metadata(issuer, "\"client_secret_post\"")));
+                ScriptedResponse.json(200, metadata(issuer, "\"client_secret_basic\"")));
         create(systemJson("calendar", "authorization_code", ""));
         String edit = """
                 {"grantType": "authorization_code", "issuer": "%s", "clientId": "%s", "discover": true}
@@ -145,8 +145,9 @@ class DiscoveryOnSaveTest {
         JsonObject view = resource.update("calendar", body(edit), uri("connected-systems/calendar"));
 
         ConnectedSystem stored = conduit.systems.find("calendar").orElseThrow();
-        assertThat(view.getString("clientAuthMethod")).isEqualTo("client_secret_post");
-        assertThat(stored.client().method()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_POST);
+        // the same endpoints and method: the stored secret still goes only where it was entered for
+        assertThat(view.getString("clientAuthMethod")).isEqualTo("client_secret_basic");
+        assertThat(stored.client().method()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_BASIC);
         assertThat(stored.client().secret().orElseThrow().reveal()).isEqualTo(TestSystems.CLIENT_SECRET);
         assertThat(conduit.server.requestCount(RFC8414)).isEqualTo(2);
     }

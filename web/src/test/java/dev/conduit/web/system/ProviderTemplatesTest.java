@@ -62,7 +62,7 @@ class ProviderTemplatesTest {
         EndpointPolicy strict = new EndpointPolicy(false, List.of(),
                 host -> new InetAddress[] {InetAddress.getByAddress(host, new byte[] {93, (byte) 184, (byte) 215, 14})});
         SystemAdministration admin = new SystemAdministration(conduit.allSystems, conduit.grants, strict::checkSystem,
-                conduit.tokenService, conduit.clock, conduit.configured, conduit.discovery);
+                conduit.tokenService, conduit.clock, conduit.configured, conduit.discovery, conduit.endpoints);
         scriptMetadata(conduit.server.url("/idp"));
         int checked = 0;
         for (ProviderTemplate template : conduit.templates.all()) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.core.testing.HostileTokenServer;
 import dev.conduit.core.testing.ScriptedResponse;
 import dev.conduit.core.testing.TestSystems;
 import dev.conduit.web.TestConduit;
@@ -15,6 +16,7 @@ import dev.conduit.web.problem.ProblemException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -159,6 +161,56 @@ class SystemTransferTest {
 
         assertThat(imported).extracting(SystemTransfer.Imported::created).containsExactly(true, false);
         assertThat(target.systems.find("crm").orElseThrow().version()).isEqualTo(2);
+    }
+
+    @Test
+    void importWhenExistingSystemMovesToAnotherHostAndSecretLeftEmptyThenMissingImportValuesAndNothingSentThere() {
+        try (HostileTokenServer elsewhere = HostileTokenServer.start()) {
+            elsewhere.setDefault(ScriptedResponse.okToken("t", 3600));
+            target.systemsResource.create(body(target.clientCredentialsJson("crm")), uri("connected-systems"));
+            int targetRequests = target.server.requestCount();
+            JsonObject export = export();
+            // every secret but the one of the system that moves
+            String customization = fill(export, Map.of("crm.variables.apiKey", "k", "calendar.clientSecret", "c"))
+                    .replace(source.server.url(""), elsewhere.url(""));
+
+            assertThatThrownBy(() -> target.transfer.importPackage(request(export, customization)))
+                    .isInstanceOfSatisfying(ProblemException.class, e -> {
+                        assertThat(e.problem().code()).isEqualTo(ErrorCode.MISSING_IMPORT_VALUES);
+                        assertThat(e.problem().extensions().get("missingKeys").asJsonArray())
+                                .extracting(v -> ((JsonString) v).getString()).containsExactly("crm.clientSecret");
+                    });
+            assertThat(elsewhere.requestCount()).isZero();
+            assertThat(target.server.requestCount()).isEqualTo(targetRequests);
+            assertThat(target.systems.find("crm").orElseThrow().endpoints().token())
+                    .isEqualTo(target.server.url("/token"));
+        }
+    }
+
+    @Test
+    void importWhenPackageClaimsNoSecretIsNeededThenTheStoredSecretNeverReachesTheNewHost() {
+        try (HostileTokenServer elsewhere = HostileTokenServer.start()) {
+            elsewhere.setDefault(ScriptedResponse.okToken("t", 3600));
+            target.systemsResource.create(body(target.clientCredentialsJson("crm")), uri("connected-systems"));
+            JsonObject export = export();
+            // a package edited to say that crm needs no secret, so that no customization entry asks for one
+            JsonObject crm = export.getJsonObject("package").getJsonArray("systems").stream()
+                    .map(JsonValue::asJsonObject).filter(o -> o.getString("name").equals("crm")).findFirst()
+                    .orElseThrow();
+            JsonObject edited = Json.createObjectBuilder(crm).add("clientSecretRequired", false).build();
+            JsonObject tampered = Json.createObjectBuilder().add("package", Json.createObjectBuilder()
+                    .add("systems", Json.createArrayBuilder().add(edited))).build();
+            String customization = fill(export, Map.of("crm.variables.apiKey", "k"))
+                    .replace(source.server.url(""), elsewhere.url("")).lines()
+                    .filter(line -> line.startsWith("crm.") && !line.startsWith("crm.clientSecret"))
+                    .reduce("", (a, b) -> a + b + "\n");
+
+            target.transfer.importPackage(request(tampered, customization));
+
+            assertThat(target.systems.find("crm").orElseThrow().client().secret()).isEmpty();
+            assertThat(elsewhere.requests()).isNotEmpty().allSatisfy(r -> assertThat(
+                    r.headers().toString() + r.bodyText()).doesNotContain(TestSystems.CLIENT_SECRET));
+        }
     }
 
     @Test
