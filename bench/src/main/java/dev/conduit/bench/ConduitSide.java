@@ -1,5 +1,9 @@
 package dev.conduit.bench;
 
+import dev.conduit.core.invalidation.Invalidations;
+import dev.conduit.core.lifecycle.Sleeper;
+import dev.conduit.core.observe.EngineObserver;
+
 import dev.conduit.api.Secret;
 import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
@@ -87,6 +91,21 @@ public final class ConduitSide {
     }
 
     /** The per-user system, read once, as a caller passes it to {@link TokenService#accessToken}. */
+    /**
+     * A token service of another server: its own view of the systems and its own store instance over the same
+     * database, the same grants and endpoints, and the invalidations it shares with the other servers.
+     */
+    public TokenService tokenServiceOf(ConnectedSystemRepository systems, TokenStore store,
+            Invalidations invalidations) {
+        return new TokenService(systems, store, grants, endpoints, clock, Sleeper.THREAD,
+                TokenService.DEFAULT_RENEWAL_WINDOW, EngineObserver.NONE, invalidations);
+    }
+
+    /** The per-app system as an application holds it after reading it once. */
+    public ConnectedSystem appSystem() {
+        return perApp;
+    }
+
     public ConnectedSystem userSystem() {
         return perUser;
     }
