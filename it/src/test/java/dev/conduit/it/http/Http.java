@@ -21,7 +21,12 @@ public final class Http {
 
     public static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * HTTP/1.1, as curl speaks plain http: with HTTP/2 (h2c) every concurrent call of a test shares one connection to
+     * Liberty, and under the cluster scenarios' bursts Liberty ended that connection (GOAWAY) with calls still on it.
+     */
     private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();

@@ -80,7 +80,12 @@ public class EngineProducers {
 
     private static final Logger LOG = Logger.getLogger(EngineProducers.class.getName());
 
-    @Resource(lookup = "jdbc/conduit")
+    /**
+     * Unshareable: a closed connection goes back to the pool at once. A shareable one stays with the request until it
+     * ends (Liberty keeps it for the request's local transaction), so callers waiting for a token's lease, which poll
+     * the database, would each hold a connection for the whole wait, and a burst of them would exhaust the pool.
+     */
+    @Resource(lookup = "jdbc/conduit", shareable = false)
     DataSource dataSource;
 
     /**

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class DatabaseReadiness implements HealthCheck {
 
-    @Resource(lookup = "jdbc/conduit")
+    @Resource(lookup = "jdbc/conduit", shareable = false)
     DataSource dataSource;
 
     @Override
