@@ -81,7 +81,7 @@ public final class IntegrationClient {
      */
     public IntegrationResponse invoke(ConnectedSystem system, Subject subject, IntegrationRequest request) {
         String systemName = system.name();
-        long deadline = System.nanoTime() + limits.deadline().toNanos();
+        long deadline = System.nanoTime() + deadline(system).toNanos();
         URI target = target(system, request);
         AccessToken token = tokens.accessToken(system, subject);
         IntegrationResponse first = send(system, target, request, token, false, deadline);
@@ -195,9 +195,14 @@ public final class IntegrationClient {
         }
     }
 
+    /** The system's call deadline ({@code callDeadlineSeconds}), or the server's when the system sets none. */
+    private Duration deadline(ConnectedSystem system) {
+        return system.integration().callDeadline().orElse(limits.deadline());
+    }
+
     private ConduitException timedOut(ConnectedSystem system, Exception cause) {
         return ConduitException.builder(ErrorCode.INTEGRATION_CALL_TIMEOUT, "the resource server of '" + system.name()
-                + "' did not answer completely within the call's deadline of " + limits.deadline().toMillis() + " ms")
+                + "' did not answer completely within the call's deadline of " + deadline(system).toMillis() + " ms")
                 .system(system.name()).cause(cause).build();
     }
 

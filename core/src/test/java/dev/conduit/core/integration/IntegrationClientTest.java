@@ -110,6 +110,50 @@ class IntegrationClientTest {
     }
 
     @Test
+    void invokeWhenTheSystemSetsItsOwnDeadlineThenItWinsOverTheServersDeadline() {
+        // the server allows 30 s; this system allows its calls 2 s
+        systems.update(systems.get(NAME).toBuilder().callDeadline(Duration.ofSeconds(2)).build());
+        IntegrationClient bounded = bounded(CallLimits.DEFAULT);
+        server.enqueue(okToken("tok-1", 3600));
+        server.path(ORDERS).enqueue(json(200, "{}"), ScriptedResponse.headersThenStall());
+        // the token obtained and the connection made first, so that the deadline measures the stalled call alone
+        assertThat(bounded.invoke(NAME, APP, IntegrationRequest.get("orders/42")).status()).isEqualTo(200);
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> bounded.invoke(NAME, APP, IntegrationRequest.get("orders/42")))
+                .isInstanceOfSatisfying(ConduitException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INTEGRATION_CALL_TIMEOUT);
+                    assertThat(e.getMessage()).contains("deadline of 2000 ms");
+                });
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(20));
+        assertThat(server.requestCount(ORDERS)).isEqualTo(2);
+        assertThat(server.requestCount("/token")).isEqualTo(1);
+    }
+
+    @Test
+    void invokeWhenTheSystemSetsALongerRenewalWindowThenARejectionInsideItRenewsNothing() {
+        systems.update(systems.get(NAME).toBuilder().renewalWindow(Duration.ofMinutes(5)).build());
+        server.enqueue(okToken("rejected-one", 3600), okToken("never-fetched", 3600));
+        server.path(ORDERS).setDefault(status(404));
+        tokens.accessToken(systems.get(NAME), APP);
+        // past the server's 30 s window, inside the system's 5 minutes
+        clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1));
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(client.invoke(NAME, APP, IntegrationRequest.get("orders/42")).status()).isEqualTo(404);
+        }
+        assertThat(server.requestCount("/token")).isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(5));
+        IntegrationResponse afterTheWindow = client.invoke(NAME, APP, IntegrationRequest.get("orders/42"));
+
+        assertThat(afterTheWindow.tokenRenewed()).isTrue();
+        assertThat(server.requestCount("/token")).isEqualTo(2);
+    }
+
+    @Test
     void invokeWhenTheServerSends100MiBThenCutAtTheLimit() {
         int limit = 1024 * 1024;
         IntegrationClient bounded = bounded(new CallLimits(Duration.ofSeconds(30), limit));
