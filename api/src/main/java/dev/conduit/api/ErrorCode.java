@@ -58,6 +58,7 @@ public enum ErrorCode {
     WRONG_SUBJECT(400, FailureScope.REQUEST, "Per-user systems are called for a user and per-app systems for the application."),
     INTEGRATION_CALL_TIMEOUT(504, FailureScope.PROVIDER, "The resource server did not answer completely within the call's deadline: ask for less, or raise conduit.integration.deadline-seconds if it is slow by design."),
     INTEGRATION_RESPONSE_TOO_LARGE(502, FailureScope.PROVIDER, "The resource server's answer is larger than Conduit relays: ask for less (paging, filters), or raise conduit.integration.max-response-bytes."),
+    PATH_OUTSIDE_BASE_URL(400, FailureScope.REQUEST, "Send a path below the system's integration base URL: no '.' or '..' segments, no empty segments ('//'), no encoded '/' or '\\' (%2F, %5C); percent-encode other reserved characters of a segment."),
     INTEGRATION_CALL_FAILED(502, FailureScope.PROVIDER, "The resource server could not be reached: check the system's base URL."),
     FORBIDDEN(403, FailureScope.REQUEST, "Sign in with a user who has the required role."),
     SIGN_IN_FAILED(401, FailureScope.REQUEST, "Check the user name and password, or sign in through the organisation's identity provider."),

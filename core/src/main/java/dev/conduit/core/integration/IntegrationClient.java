@@ -19,14 +19,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.StringJoiner;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -80,39 +85,87 @@ public final class IntegrationClient {
      * system: reading it again would cost a database query, a JSON parse and a decryption per call.
      */
     public IntegrationResponse invoke(ConnectedSystem system, Subject subject, IntegrationRequest request) {
-        String systemName = system.name();
         long deadline = System.nanoTime() + deadline(system).toNanos();
-        URI target = target(system, request);
+        URI target = target(system, encodePath(request.path()), encodeQuery(request.query()));
+        return withRenewal(system, subject, true, IntegrationResponse::status, response -> { },
+                (token, renewed) -> send(system, target, request, token, renewed, deadline));
+    }
+
+    /**
+     * Passes {@code request} through to {@code system}'s resource server as {@code subject} and returns the answer with
+     * its body still to be read, so that neither body is held whole. The call's deadline covers sending the request and
+     * receiving the answer's headers; after that the body is read as long as bytes keep coming, and a pause longer than
+     * the deadline ends it. A token rejection is retried once only when the request body is {@link
+     * ProxyBody#replayable() replayable}; otherwise it is returned as it is.
+     */
+    public ProxyResponse forward(ConnectedSystem system, Subject subject, ProxyRequest request) {
+        long deadline = System.nanoTime() + deadline(system).toNanos();
+        URI target = target(system, request.path(), request.rawQuery());
+        return withRenewal(system, subject, request.body().replayable(), ProxyResponse::status, ProxyResponse::close,
+                (token, renewed) -> stream(system, target, request, token, renewed, deadline));
+    }
+
+    /** One attempt of a call with a given token. */
+    @FunctionalInterface
+    private interface Attempt<R> {
+        R send(AccessToken token, boolean renewed);
+    }
+
+    /**
+     * Sends one attempt and, when the answer has one of the system's "token rejected" statuses and the call may be
+     * repeated, renews the token and sends it once more; the rejected answer is given up through {@code discard}.
+     */
+    private <R> R withRenewal(ConnectedSystem system, Subject subject, boolean repeatable, ToIntFunction<R> status,
+            Consumer<R> discard, Attempt<R> attempt) {
         AccessToken token = tokens.accessToken(system, subject);
-        IntegrationResponse first = send(system, target, request, token, false, deadline);
-        if (!system.lifecycle().tokenRejectedStatuses().contains(first.status())) {
+        R first = attempt.send(token, false);
+        if (!repeatable || !system.lifecycle().tokenRejectedStatuses().contains(status.applyAsInt(first))) {
             return first;
         }
         // renew at most once per renewal window, and only if the rejected token is still current; otherwise another
         // call renewed it already. Within the window the rejection is the answer: no token request, no retry.
-        if (!tokens.invalidate(systemName, subject, token)) {
+        if (!tokens.invalidate(system.name(), subject, token)) {
             return first;
         }
-        observer.renewedAfterRejection(systemName);
+        discard.accept(first);
+        observer.renewedAfterRejection(system.name());
         AccessToken renewed = tokens.accessToken(system, subject);
-        return send(system, target, request, renewed, true, deadline);
+        return attempt.send(renewed, true);
     }
 
-    private URI target(ConnectedSystem system, IntegrationRequest request) {
+    /**
+     * The URL of a call: the rendered base URL, the encoded path below it and the encoded query, checked against the
+     * endpoint policy and the token's destination before any token is attached.
+     */
+    private URI target(ConnectedSystem system, String encodedPath, String rawQuery) {
         String base = system.integration().baseUrl().orElseThrow(() -> ConduitException.invalidField(
                 "integrationBaseUrl", "connected system '" + system.name() + "' has no integration base URL"));
         URI baseUri = TemplateRenderer.of(system).renderUrl("integrationBaseUrl", base);
         String prefix = baseUri.toString().endsWith("/") ? baseUri.toString() : baseUri + "/";
-        StringBuilder url = new StringBuilder(prefix).append(encodePath(request.path()));
-        if (!request.query().isEmpty()) {
-            StringJoiner query = new StringJoiner("&", baseUri.getRawQuery() == null ? "?" : "&", "");
-            request.query().forEach((name, values) -> values.forEach(value -> query.add(
-                    URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8))));
-            url.append(query);
+        StringBuilder url = new StringBuilder(prefix).append(encodedPath);
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            url.append(baseUri.getRawQuery() == null ? '?' : '&').append(rawQuery);
         }
-        URI uri = URI.create(url.toString());
+        URI uri;
+        try {
+            uri = URI.create(url.toString());
+        } catch (IllegalArgumentException e) {
+            throw ConduitException.builder(ErrorCode.PATH_OUTSIDE_BASE_URL,
+                    "path: the path and query do not make a valid URL below the integration base URL")
+                    .field("path").system(system.name()).build();
+        }
         policy.checkTokenDestination(system, uri);
         return uri;
+    }
+
+    private static String encodeQuery(Map<String, List<String>> query) {
+        if (query.isEmpty()) {
+            return null;
+        }
+        StringJoiner joined = new StringJoiner("&");
+        query.forEach((name, values) -> values.forEach(value -> joined.add(
+                URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8))));
+        return joined.toString();
     }
 
     /** Encodes each path segment, keeping the slashes between them. */
@@ -154,19 +207,23 @@ public final class IntegrationClient {
 
     private IntegrationResponse exchange(ConnectedSystem system, HttpRequest httpRequest, boolean renewed,
             long deadline) {
-        CompletableFuture<HttpResponse<LimitedBodySubscriber.Body>> pending = http.sendAsync(httpRequest,
-                info -> new LimitedBodySubscriber(limits.maxResponseBytes()));
+        HttpResponse<LimitedBodySubscriber.Body> response = await(system, http.sendAsync(httpRequest,
+                info -> new LimitedBodySubscriber(limits.maxResponseBytes())), deadline);
+        if (response.body().tooLarge()) {
+            throw ConduitException.builder(ErrorCode.INTEGRATION_RESPONSE_TOO_LARGE, "the resource server of '"
+                    + system.name() + "' answered HTTP " + response.statusCode() + " with more than "
+                    + limits.maxResponseBytes() + " bytes; Conduit stopped reading there")
+                    .system(system.name()).build();
+        }
+        return new IntegrationResponse(response.statusCode(), withoutHopHeaders(response.headers().map()),
+                response.body().bytes(), renewed);
+    }
+
+    /** Waits for {@code pending} until {@code deadline}, turning each way it can fail into Conduit's error. */
+    private <T> HttpResponse<T> await(ConnectedSystem system, CompletableFuture<HttpResponse<T>> pending,
+            long deadline) {
         try {
-            HttpResponse<LimitedBodySubscriber.Body> response = pending.get(Math.max(0, deadline - System.nanoTime()),
-                    TimeUnit.NANOSECONDS);
-            if (response.body().tooLarge()) {
-                throw ConduitException.builder(ErrorCode.INTEGRATION_RESPONSE_TOO_LARGE, "the resource server of '"
-                        + system.name() + "' answered HTTP " + response.statusCode() + " with more than "
-                        + limits.maxResponseBytes() + " bytes; Conduit stopped reading there")
-                        .system(system.name()).build();
-            }
-            return new IntegrationResponse(response.statusCode(), withoutHopHeaders(response.headers().map()),
-                    response.body().bytes(), renewed);
+            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             pending.cancel(true);
             throw timedOut(system, e);
@@ -181,6 +238,38 @@ public final class IntegrationClient {
             throw failure(system, e.getCause() == null ? "unknown" : e.getCause().getClass().getSimpleName(),
                     e.getCause());
         }
+    }
+
+    /**
+     * Sends one attempt of a passed-through request and waits, until {@code deadline}, for the answer's headers only;
+     * the body is returned unread.
+     */
+    private ProxyResponse stream(ConnectedSystem system, URI target, ProxyRequest request, AccessToken token,
+            boolean renewed, long deadline) {
+        long remainingNanos = deadline - System.nanoTime();
+        if (remainingNanos <= 0) {
+            throw timedOut(system, null);
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(Duration.ofNanos(remainingNanos))
+                .method(request.method(), request.body().publisher());
+        request.headers().forEach((name, values) -> values.forEach(value -> header(builder, name, value)));
+        builder.setHeader("Authorization", token.authorizationHeader());
+        Observation observation = observer.integrationCall(system.name(), request.method(), builder::setHeader);
+        // ofPublisher: the response is there with its headers, before its body (fromSubscriber would wait for the end)
+        CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> pending = http.sendAsync(builder.build(),
+                HttpResponse.BodyHandlers.ofPublisher());
+        HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
+        try {
+            response = await(system, pending, deadline);
+        } catch (ConduitException e) {
+            observation.failed(e.code());
+            throw e;
+        }
+        observation.succeeded(response.statusCode());
+        StreamedBody body = new StreamedBody(deadline(system));
+        response.body().subscribe(body);
+        OptionalLong length = response.headers().firstValueAsLong("Content-Length");
+        return new ProxyResponse(response.statusCode(), response.headers().map(), length, body, renewed);
     }
 
     /**

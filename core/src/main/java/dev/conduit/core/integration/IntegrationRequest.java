@@ -78,34 +78,12 @@ public record IntegrationRequest(String method, String path, Map<String, List<St
                 + " letters, digits and !#$%&'*+-.^_`|~, a value of visible characters, spaces and tabs, no line breaks)");
     }
 
-    /** An RFC 9110 token: what a field name is made of. */
     private static boolean isToken(String name) {
-        if (name == null || name.isEmpty() || name.length() > 256) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!tchar) {
-                return false;
-            }
-        }
-        return true;
+        return HttpTokens.isToken(name);
     }
 
-    /** An RFC 9110 field value: visible characters, spaces and tabs, never a control character or line break. */
     private static boolean isFieldValue(String value) {
-        if (value == null) {
-            return false;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
-                return false;
-            }
-        }
-        return true;
+        return HttpTokens.isFieldValue(value);
     }
 
     private static Map<String, List<String>> copy(Map<String, List<String>> values) {

@@ -23,6 +23,8 @@ public record ConduitSettings(Optional<String> publicUrl, boolean allowLoopbackH
     public static final String MAX_REQUEST_BYTES = "conduit.api.max-request-bytes";
     public static final String ENCRYPTION_KEY = "conduit.encryption.key";
     public static final String DATA_DIR = "conduit.data.dir";
+    /** The database behind jdbc/conduit, {@code h2} (default) or {@code postgresql}: a server.xml variable. */
+    public static final String DATABASE = "conduit.database";
     /** A folder of the organisation's own provider templates, one {@code *.json} file each. */
     public static final String TEMPLATES_DIR = "conduit.templates.dir";
     /** How long a server keeps a stored connected system in memory; an edit on another server shows after this. */
@@ -36,6 +38,10 @@ public record ConduitSettings(Optional<String> publicUrl, boolean allowLoopbackH
     public static final String INTEGRATION_DEADLINE_SECONDS = "conduit.integration.deadline-seconds";
     /** The largest resource-server answer an integration call relays (default 16 MiB). */
     public static final String INTEGRATION_MAX_RESPONSE_BYTES = "conduit.integration.max-response-bytes";
+    /** The largest request body the proxy keeps so that it can send it again after a token rejection (default 64 KiB). */
+    public static final String PROXY_REPLAY_MAX_BYTES = "conduit.proxy.replay-max-bytes";
+    /** Request header names the proxy forwards beyond its default allow-list (comma-separated). */
+    public static final String PROXY_FORWARD_HEADERS = "conduit.proxy.forward-headers";
     /** How many days an audit record is kept before it is purged. */
     public static final String AUDIT_RETENTION_DAYS = "conduit.audit.retention-days";
     public static final int DEFAULT_AUDIT_RETENTION_DAYS = 365;

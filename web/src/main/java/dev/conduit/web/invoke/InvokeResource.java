@@ -10,7 +10,6 @@ import dev.conduit.core.integration.IntegrationRequest;
 import dev.conduit.web.Roles;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.json.RequestBodies;
-import dev.conduit.web.problem.Problem;
 import dev.conduit.web.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,8 +26,6 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.security.Principal;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -43,8 +40,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Integration calls")
 public class InvokeResource {
-
-    private static final Logger LOG = Logger.getLogger(InvokeResource.class.getName());
 
     private SystemAdministration admin;
     private IntegrationClient client;
@@ -81,20 +76,9 @@ public class InvokeResource {
             return InvokeJson.write(client.invoke(system, subject, request)); // read once per call
         } catch (ConduitException e) {
             if (perUser && Callers.mustAuthorize(e)) {
-                throw authorizationRequired(e, name, user, uri);
+                throw new ProblemException(links.required(e, name, user, uri.getRequestUri()));
             }
             throw e;
         }
-    }
-
-    /** The problem, plus a new link the caller can follow right away. */
-    private ProblemException authorizationRequired(ConduitException e, String name, Principal user, UriInfo uri) {
-        Problem problem = Problem.of(e).withField(null);
-        try {
-            problem = problem.with("authorizationLink", links.createJson(name, user, uri.getRequestUri()));
-        } catch (ConduitException linkFailure) {
-            LOG.log(Level.WARNING, "no authorization link for {0}: {1}", new Object[] {name, linkFailure.toString()});
-        }
-        return new ProblemException(problem);
     }
 }

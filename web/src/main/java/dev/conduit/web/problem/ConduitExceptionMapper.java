@@ -16,6 +16,16 @@ public class ConduitExceptionMapper implements ExceptionMapper<ConduitException>
 
     @Override
     public Response toResponse(ConduitException e) {
+        Problem problem = logged(e);
+        Response response = ProblemResponses.of(problem);
+        if (e.retryAfter().isPresent()) {
+            return Response.fromResponse(response).header("Retry-After", retryAfterSeconds(e)).build();
+        }
+        return response;
+    }
+
+    /** The problem {@code e} stands for, logged: a warning when it is a server-side failure. */
+    public static Problem logged(ConduitException e) {
         Problem problem = Problem.of(e);
         // messages of ConduitException never hold secrets or tokens, so they may be logged
         Level level = problem.status() >= 500 ? Level.WARNING : Level.FINE;
@@ -24,11 +34,11 @@ public class ConduitExceptionMapper implements ExceptionMapper<ConduitException>
         } else {
             LOG.log(level, "{0}", e.toString());
         }
-        Response response = ProblemResponses.of(problem);
-        if (e.retryAfter().isPresent()) {
-            return Response.fromResponse(response)
-                    .header("Retry-After", Math.max(1, e.retryAfter().get().toSeconds())).build();
-        }
-        return response;
+        return problem;
+    }
+
+    /** The {@code Retry-After} seconds the provider asked for; present only when {@code e.retryAfter()} is. */
+    public static long retryAfterSeconds(ConduitException e) {
+        return Math.max(1, e.retryAfter().orElseThrow().toSeconds());
     }
 }

@@ -12,7 +12,6 @@ import dev.conduit.web.problem.ProblemResponses;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,9 +29,9 @@ import java.util.logging.Logger;
 /**
  * Applies {@link CrossSiteRule} to every request the application serves (the API, the console's sign-in and the
  * callback): a refused request gets {@code 403 CROSS_SITE_REQUEST} and never reaches a resource. Refusals are recorded
- * in the audit trail ({@code CROSS_SITE_REFUSED}) and the log, rate-limited.
+ * in the audit trail ({@code CROSS_SITE_REFUSED}) and the log, rate-limited. Declared in web.xml, where it is mapped
+ * to every request ahead of the pass-through proxy.
  */
-@WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class CrossSiteRequestFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
