@@ -89,12 +89,8 @@ class IntegrationClientTest {
         return new IntegrationClient(systems, patient, TestSystems.loopbackPolicy(), TestSystems.fastSettings(), limits);
     }
 
-    @Test
-    void invokeWhenTheServerSendsHeadersThenStallsThenCutAtTheDeadline() {
-        IntegrationClient bounded = bounded(new CallLimits(Duration.ofSeconds(2), CallLimits.DEFAULT.maxResponseBytes()));
-        server.enqueue(okToken("tok-1", 3600));
-        server.path(ORDERS).enqueue(ScriptedResponse.headersThenStall());
-
+    /** The next call to the stalling resource server ends with 504 INTEGRATION_CALL_TIMEOUT at its 2 s deadline. */
+    private static void assertCutAfterTwoSeconds(IntegrationClient bounded) {
         long started = System.nanoTime();
         assertThatThrownBy(() -> bounded.invoke(NAME, APP, IntegrationRequest.get("orders/42")))
                 .isInstanceOfSatisfying(ConduitException.class, e -> {
@@ -102,9 +98,18 @@ class IntegrationClientTest {
                     assertThat(e.code().httpStatus()).isEqualTo(504);
                     assertThat(e.getMessage()).contains("deadline of 2000 ms");
                 });
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        // not shorter than the deadline; the upper bound only keeps a loaded machine from failing the test
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(1900),
+                Duration.ofSeconds(20));
+    }
 
-        assertThat(took).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(10));
+    @Test
+    void invokeWhenTheServerSendsHeadersThenStallsThenCutAtTheDeadline() {
+        IntegrationClient bounded = bounded(new CallLimits(Duration.ofSeconds(2), CallLimits.DEFAULT.maxResponseBytes()));
+        server.enqueue(okToken("tok-1", 3600));
+        server.path(ORDERS).enqueue(ScriptedResponse.headersThenStall());
+
+        assertCutAfterTwoSeconds(bounded);
         assertThat(server.requestCount(ORDERS)).isEqualTo(1);
         assertThat(server.requestCount("/token")).isEqualTo(1);
     }
@@ -119,15 +124,7 @@ class IntegrationClientTest {
         // the token obtained and the connection made first, so that the deadline measures the stalled call alone
         assertThat(bounded.invoke(NAME, APP, IntegrationRequest.get("orders/42")).status()).isEqualTo(200);
 
-        long started = System.nanoTime();
-        assertThatThrownBy(() -> bounded.invoke(NAME, APP, IntegrationRequest.get("orders/42")))
-                .isInstanceOfSatisfying(ConduitException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.INTEGRATION_CALL_TIMEOUT);
-                    assertThat(e.getMessage()).contains("deadline of 2000 ms");
-                });
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-
-        assertThat(took).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(20));
+        assertCutAfterTwoSeconds(bounded);
         assertThat(server.requestCount(ORDERS)).isEqualTo(2);
         assertThat(server.requestCount("/token")).isEqualTo(1);
     }
