@@ -224,6 +224,44 @@ class ClientCredentialsIT {
         assertThat(tokenTest.toString()).doesNotContain("not-the-secret");
     }
 
+    /**
+     * RFC 7662 with a real server: Keycloak lets a client introspect only tokens whose audience holds it.
+     * {@code conduit-exchange} puts itself in its tokens' audience; {@code conduit-cc} does not, and the test says so
+     * with a hint while the token itself was obtained.
+     */
+    @Test
+    void testWhenIntrospectionEndpointSetThenKeycloakSaysWhetherTheNewTokenIsActiveForThisClient() {
+        String inAudience = TestSystems.uniqueName("cc");
+        created.add(inAudience);
+        Map<String, Object> exchange = TestSystems.clientCredentials(inAudience, keycloak, RealmClients.EXCHANGE_SECRET,
+                "");
+        exchange.put("clientId", RealmClients.EXCHANGE_CLIENT);
+        exchange.put("introspectionEndpoint",
+                keycloak.url() + "/realms/" + Keycloak.REALM + "/protocol/openid-connect/token/introspect");
+
+        Response saved = admin.createSystem(exchange);
+
+        assertThat(saved.status()).as(saved.toString()).isEqualTo(201);
+        assertThat(saved.json().at("/tokenTest/ok").asBoolean()).as(saved.toString()).isTrue();
+        assertThat(saved.json().at("/tokenTest/introspection/active").asBoolean()).as(saved.toString()).isTrue();
+        List<Exchange> introspections = keycloak.exchanges(e -> e.path().endsWith("/token/introspect"));
+        assertThat(introspections).hasSize(1);
+        assertThat(introspections.get(0).status()).isEqualTo(200);
+
+        String notInAudience = TestSystems.uniqueName("cc");
+        created.add(notInAudience);
+        Map<String, Object> cc = TestSystems.clientCredentials(notInAudience, keycloak, RealmClients.CC_SECRET,
+                "orders.read");
+        cc.put("introspectionEndpoint", exchange.get("introspectionEndpoint"));
+
+        JsonNode tokenTest = admin.createSystem(cc).json().get("tokenTest");
+
+        assertThat(tokenTest.get("ok").asBoolean()).as(tokenTest.toString()).isTrue();
+        assertThat(tokenTest.at("/introspection/active").asBoolean()).as(tokenTest.toString()).isFalse();
+        assertThat(tokenTest.at("/introspection/hint").asText()).contains("audience");
+        assertThat(keycloak.exchanges(e -> e.path().endsWith("/token/introspect"))).hasSize(2);
+    }
+
     private static JsonNode statusOf(JsonNode status, String name) {
         for (JsonNode system : status.get("connectedSystems")) {
             if (name.equals(system.get("name").asText())) {

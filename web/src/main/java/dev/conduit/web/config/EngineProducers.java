@@ -20,6 +20,7 @@ import dev.conduit.core.endpoint.TokenEndpointFactory;
 import dev.conduit.core.endpoint.TokenIntrospection;
 import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
+import dev.conduit.core.invalidation.Invalidations;
 import dev.conduit.core.integration.ProxyHeaders;
 import dev.conduit.core.integration.ProxySettings;
 import dev.conduit.core.lifecycle.AuthorizationService;
@@ -45,11 +46,14 @@ import dev.conduit.web.store.JdbcAuditTrail;
 import dev.conduit.web.store.JdbcConnectedSystemRepository;
 import dev.conduit.web.store.JdbcPendingAuthorizationStore;
 import dev.conduit.web.store.JdbcTokenStore;
+import dev.conduit.web.store.KeyCoverage;
 import dev.conduit.web.store.Migrations;
+import dev.conduit.web.store.PostgresInvalidations;
 import dev.conduit.web.transfer.SystemTransfer;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Singleton;
@@ -79,8 +83,12 @@ public class EngineProducers {
     @Resource(lookup = "jdbc/conduit")
     DataSource dataSource;
 
-    /** A data source whose schema is migrated: stores take this, never the raw data source, so order is guaranteed. */
-    public record MigratedDatabase(DataSource dataSource) {
+    /**
+     * A data source whose schema is migrated: stores take this, never the raw data source, so order is guaranteed.
+     *
+     * @param postgresql whether it is PostgreSQL, which several servers may share
+     */
+    public record MigratedDatabase(DataSource dataSource, boolean postgresql) {
     }
 
     @Produces
@@ -152,9 +160,40 @@ public class EngineProducers {
     @Produces
     @Singleton
     MigratedDatabase database() {
+        String product = DatabaseProducts.name(dataSource);
+        DatabaseProducts.requireConfigured(ConfigProvider.getConfig(EngineProducers.class.getClassLoader())
+                .getOptionalValue(ConduitSettings.DATABASE, String.class).orElse("h2"), product);
         String version = Migrations.migrate(dataSource);
-        LOG.info(() -> "database schema at version " + version);
-        return new MigratedDatabase(dataSource);
+        LOG.info(() -> product + " database schema at version " + version);
+        return new MigratedDatabase(dataSource, DatabaseProducts.isPostgresql(product));
+    }
+
+    /** Which encryption keys the stored rows need that this server lacks (readiness). */
+    @Produces
+    @Singleton
+    KeyCoverage keyCoverage(MigratedDatabase database, SecretCipher cipher) {
+        return new KeyCoverage(database.dataSource(), cipher);
+    }
+
+    /**
+     * How this server hears what other servers change: PostgreSQL's LISTEN/NOTIFY when the database is PostgreSQL
+     * (shared by several servers), this JVM alone on H2 (one server).
+     */
+    @Produces
+    @Singleton
+    Invalidations invalidations(MigratedDatabase database) {
+        if (database.postgresql()) {
+            LOG.info("PostgreSQL: other servers' changes are heard through LISTEN/NOTIFY on channel "
+                    + PostgresInvalidations.CHANNEL);
+            return PostgresInvalidations.start(database.dataSource());
+        }
+        return Invalidations.local();
+    }
+
+    void closeInvalidations(@Disposes Invalidations invalidations) {
+        if (invalidations instanceof PostgresInvalidations listening) {
+            listening.close();
+        }
     }
 
     /**
@@ -172,7 +211,7 @@ public class EngineProducers {
     @Produces
     @Singleton
     ConnectedSystemRepository systems(ConfiguredSystems configured, MigratedDatabase database, SecretCipher cipher,
-            Clock clock) {
+            Clock clock, Invalidations invalidations) {
         // stored systems are kept briefly in memory, so an integration call does not read and decrypt its system
         // each time; declared ones are re-read from configuration at every use
         Duration timeToLive = ConfigProvider.getConfig(EngineProducers.class.getClassLoader())
@@ -180,7 +219,8 @@ public class EngineProducers {
                 .orElse(Duration.ofSeconds(2));
         JdbcConnectedSystemRepository stored = new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock);
         stored.sealRowsOfEarlierVersions();
-        return new LayeredSystemRepository(configured, new CachingSystemRepository(stored, clock, timeToLive), clock);
+        return new LayeredSystemRepository(configured, new CachingSystemRepository(stored, clock, timeToLive, invalidations),
+                clock);
     }
 
     @Produces
@@ -238,11 +278,12 @@ public class EngineProducers {
     @Produces
     @Singleton
     TokenService tokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
-            TokenEndpointFactory endpoints, Clock clock, EngineObserver observer) {
+            TokenEndpointFactory endpoints, Clock clock, EngineObserver observer, Invalidations invalidations) {
         Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
         Duration renewalWindow = config.getOptionalValue(ConduitSettings.RENEWAL_WINDOW_SECONDS, Integer.class)
                 .map(Duration::ofSeconds).orElse(TokenService.DEFAULT_RENEWAL_WINDOW);
-        return new TokenService(systems, store, grants, endpoints, clock, Sleeper.THREAD, renewalWindow, observer);
+        return new TokenService(systems, store, grants, endpoints, clock, Sleeper.THREAD, renewalWindow, observer,
+                invalidations);
     }
 
     @Produces
