@@ -10,6 +10,14 @@ public interface ConnectedSystemRepository {
 
     Optional<ConnectedSystem> find(String name);
 
+    /**
+     * The system as stored at this moment, past any cache: what a token obtained for an older configuration is checked
+     * against before it is stored (another server may have edited or deleted the system meanwhile).
+     */
+    default Optional<ConnectedSystem> findCurrent(String name) {
+        return find(name);
+    }
+
     /** The system, or {@link #unknown(String) UNKNOWN_SYSTEM}. */
     default ConnectedSystem get(String name) {
         return find(name).orElseThrow(() -> unknown(name));

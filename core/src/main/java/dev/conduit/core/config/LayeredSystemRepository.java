@@ -40,6 +40,12 @@ public final class LayeredSystemRepository implements ConnectedSystemRepository 
     }
 
     @Override
+    public Optional<ConnectedSystem> findCurrent(String name) {
+        Optional<ConnectedSystem> fromConfig = declared.find(name);
+        return fromConfig.isPresent() ? fromConfig : stored.findCurrent(name);
+    }
+
+    @Override
     public List<ConnectedSystem> findAll() {
         List<ConnectedSystem> all = new ArrayList<>(declared.all());
         stored.findAll().stream().filter(s -> !declared.declares(s.name())).forEach(all::add);

@@ -12,6 +12,7 @@ import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
+import dev.conduit.core.invalidation.Invalidations;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.Sleeper;
@@ -34,8 +35,8 @@ import java.util.Set;
  * grants, clock and settings come from outside; the rest is built from them, the same way every time:
  *
  * <pre>
- * systems       = declared in configuration over CachingSystemRepository(stored systems)
- * tokenService  = TokenService(systems, tokens, grants, endpoints)
+ * systems       = declared in configuration over CachingSystemRepository(stored systems, invalidations)
+ * tokenService  = TokenService(systems, tokens, grants, endpoints, invalidations)
  * authorizations, integration, administration over the same systems, token service and endpoints
  * </pre>
  */
@@ -55,14 +56,15 @@ public final class Engine {
     private final SystemAdministration administration;
 
     private Engine(Builder b) {
+        Invalidations invalidations = b.invalidations.orElseGet(Invalidations::local);
         systems = new LayeredSystemRepository(b.declared,
-                new CachingSystemRepository(b.storedSystems, b.clock, b.systemCache), b.clock);
+                new CachingSystemRepository(b.storedSystems, b.clock, b.systemCache, invalidations), b.clock);
         tokens = b.tokens;
         pendingAuthorizations = b.pendingAuthorizations.orElseGet(() -> new InMemoryPendingAuthorizationStore(b.clock));
         endpoints = new HttpTokenEndpointFactory(b.policy, b.http, b.clock);
         discovery = new MetadataDiscovery(b.policy, b.http);
         tokenService = new TokenService(systems, tokens, b.grants, endpoints, b.clock, b.sleeper, b.renewalWindow,
-                b.observer);
+                b.observer, invalidations);
         authorizations = new AuthorizationService(systems, tokens, pendingAuthorizations, b.grants, endpoints,
                 tokenService, b.clock);
         integration = new IntegrationClient(systems, tokenService, b.policy, b.http, b.callLimits, b.observer);
@@ -134,6 +136,7 @@ public final class Engine {
         private Duration renewalWindow = TokenService.DEFAULT_RENEWAL_WINDOW;
         private CallLimits callLimits = CallLimits.DEFAULT;
         private Duration systemCache = DEFAULT_SYSTEM_CACHE;
+        private Optional<Invalidations> invalidations = Optional.empty();
 
         private Builder(ConnectedSystemRepository storedSystems, TokenStore tokens, GrantRegistry grants,
                 Clock clock) {
@@ -191,6 +194,15 @@ public final class Engine {
         /** How long a stored system read is kept in memory ({@link #DEFAULT_SYSTEM_CACHE}); zero keeps none. */
         public Builder systemCache(Duration timeToLive) {
             systemCache = Objects.requireNonNull(timeToLive, "timeToLive");
+            return this;
+        }
+
+        /**
+         * How this node hears what other nodes sharing the stores change; this JVM alone when not given (one server, a
+         * test). The system cache and the token service share it.
+         */
+        public Builder invalidations(Invalidations shared) {
+            invalidations = Optional.of(shared);
             return this;
         }
 

@@ -140,27 +140,19 @@ public final class AuthorizationService {
     }
 
     /**
-     * Ends {@code user}'s authorization: revokes at the provider when the system has a revocation endpoint (RFC 7009),
-     * then deletes the local tokens whatever the provider answered.
+     * Ends {@code user}'s authorization on every server: revokes at the provider when the system has a revocation
+     * endpoint (RFC 7009), then deletes the local tokens whatever the provider answered. A refresh of the user's token
+     * running meanwhile, on any server, finishes first, and what it stored is what is revoked.
      */
     public void disconnect(String systemName, Subject user) {
         ConnectedSystem system = system(systemName);
         InteractiveGrant grant = interactiveGrant(system);
         requireUser(system, user);
-        try {
-            Optional<TokenSet> stored = tokens.load(new TokenKey(systemName, user));
-            if (stored.isPresent() && system.endpoints().revocation().isPresent()
-                    && grant instanceof RevokingGrant revoking) {
-                revoking.revoke(request(system, user), stored.get());
+        tokenService.disconnect(systemName, user, stored -> {
+            if (system.endpoints().revocation().isPresent() && grant instanceof RevokingGrant revoking) {
+                revoking.revoke(request(system, user), stored);
             }
-        } catch (RuntimeException e) {
-            // the user asked to be disconnected: a provider that cannot revoke must not keep the tokens here
-            String cause = e instanceof ConduitException ce ? ce.code().name() : e.getClass().getSimpleName();
-            LOG.log(Level.WARNING, () -> "revocation for " + systemName + " failed (" + cause
-                    + "); the local tokens are deleted anyway");
-        } finally {
-            tokenService.discard(systemName, user);
-        }
+        });
     }
 
     private boolean canServe(TokenSet stored) {

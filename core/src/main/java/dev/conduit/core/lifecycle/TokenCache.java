@@ -155,4 +155,9 @@ final class TokenCache<V> {
     void removeSystem(String systemName) {
         bySystem.remove(systemName);
     }
+
+    /** Forgets every token. */
+    void clear() {
+        bySystem.clear();
+    }
 }

@@ -8,6 +8,7 @@ import dev.conduit.api.grant.Grant;
 import dev.conduit.api.grant.GrantRequest;
 import dev.conduit.api.grant.InteractiveGrant;
 import dev.conduit.api.grant.RefreshingGrant;
+import dev.conduit.api.grant.RevokingGrant;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.system.SystemStatus;
@@ -18,6 +19,8 @@ import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
 import dev.conduit.core.endpoint.GrantedTokens;
 import dev.conduit.core.endpoint.TokenEndpointFactory;
+import dev.conduit.core.invalidation.Invalidation;
+import dev.conduit.core.invalidation.Invalidations;
 import dev.conduit.core.observe.EngineObserver;
 import dev.conduit.core.observe.LogFields;
 import dev.conduit.core.observe.Observation;
@@ -34,6 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -52,6 +57,13 @@ import java.util.logging.Logger;
  * the call and nothing else. When a renewal fails while the current access token is still valid, that token is served
  * (stale-while-revalidate) and the renewal is tried again after the renewal window. A {@code Retry-After} longer than
  * the retry budget opens a back-off for the system: until then, calls fail fast without a token request.
+ *
+ * <p>Across servers: what changes a system's or a user's tokens (edit, delete, disable, disconnect) is published as an
+ * {@link Invalidation} after it is committed, and every server forgets the tokens it holds of it. A token request that
+ * began before such a change is checked inside the key's exclusive update, after the request and before anything is
+ * stored: if the system was deleted or its credentials edited meanwhile, the new token is neither stored nor cached,
+ * and it is revoked where the provider can revoke. A disconnect takes the key the same way, so it revokes whatever a
+ * refresh running meanwhile stored.
  */
 public final class TokenService {
 
@@ -79,6 +91,12 @@ public final class TokenService {
     /** Systems whose provider asked to wait ({@code Retry-After}) longer than the retry budget: until when, and why. */
     private final ConcurrentHashMap<String, BackOff> backOffs = new ConcurrentHashMap<>();
     private final Duration renewalWindow;
+    private final Invalidations invalidations;
+    /**
+     * Counts the invalidations this server heard: a flight that cached its token while one arrived takes that token out
+     * again, since the invalidation may have been meant for it and removed the entry before it was put.
+     */
+    private final AtomicLong invalidated = new AtomicLong();
 
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
             TokenEndpointFactory endpoints, Clock clock) {
@@ -100,6 +118,17 @@ public final class TokenService {
     public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
             TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper, Duration renewalWindow,
             EngineObserver observer) {
+        this(systems, store, grants, endpoints, clock, sleeper, renewalWindow, observer, Invalidations.local());
+    }
+
+    /**
+     * With the {@code invalidations} every server sharing the store publishes to and hears: this service publishes its
+     * discards, disables and disconnects there, and forgets the tokens every invalidation names.
+     */
+    public TokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
+            TokenEndpointFactory endpoints, Clock clock, Sleeper sleeper, Duration renewalWindow,
+            EngineObserver observer, Invalidations invalidations) {
+        this.invalidations = Objects.requireNonNull(invalidations, "invalidations");
         this.renewalWindow = Objects.requireNonNull(renewalWindow, "renewalWindow");
         this.systems = Objects.requireNonNull(systems, "systems");
         this.store = Objects.requireNonNull(store, "store");
@@ -108,6 +137,19 @@ public final class TokenService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.observer = Objects.requireNonNull(observer, "observer");
+        invalidations.subscribe(this::forget);
+    }
+
+    /** Forgets the tokens an invalidation names; memory only, so that it costs the notifying thread nothing. */
+    private void forget(Invalidation invalidation) {
+        invalidated.incrementAndGet();
+        if (invalidation.isEverything()) {
+            cache.clear();
+        } else if (invalidation.onlySubject().isPresent()) {
+            cache.remove(new TokenKey(invalidation.systemName(), invalidation.subject()));
+        } else {
+            cache.removeSystem(invalidation.systemName());
+        }
     }
 
     /**
@@ -193,17 +235,51 @@ public final class TokenService {
         cache.evictExpired(clock.millis());
     }
 
-    /** Forgets and removes every token of a system (edited or deleted). */
+    /**
+     * Forgets and removes every token of a system (edited or deleted), on every server: a token request of the system
+     * running meanwhile does not store its result.
+     */
     public void discard(String systemName) {
         cache.removeSystem(systemName);
         store.removeAll(systemName);
+        invalidations.publish(Invalidation.ofSystem(systemName));
     }
 
-    /** Forgets and removes one subject's token. */
+    /** Forgets and removes one subject's token, on every server. */
     public void discard(String systemName, Subject subject) {
         TokenKey key = new TokenKey(systemName, subject);
         cache.remove(key);
         store.remove(key);
+        invalidations.publish(Invalidation.ofSubject(systemName, subject));
+    }
+
+    /**
+     * Ends a subject's tokens on every server: takes the key exclusively (waiting for a refresh of it that is running,
+     * on any server), hands what is stored then to {@code revoke}, and removes it. Holding the key is what makes the
+     * revocation reach a token that a refresh stored a moment earlier, rather than leave it behind unrevoked.
+     *
+     * @param revoke asks the provider to revoke the stored tokens; runs while the key is held, and a failure of it
+     *               does not keep the tokens from being removed
+     */
+    public void disconnect(String systemName, Subject subject, Consumer<TokenSet> revoke) {
+        TokenKey key = new TokenKey(systemName, subject);
+        try {
+            store.update(key, current -> {
+                current.ifPresent(tokens -> {
+                    try {
+                        revoke.accept(tokens);
+                    } catch (RuntimeException e) {
+                        String cause = e instanceof ConduitException ce ? ce.code().name() : e.getClass().getSimpleName();
+                        LOG.log(Level.WARNING, () -> "revocation for " + key + " failed (" + cause
+                                + "); the local tokens are deleted anyway");
+                    }
+                });
+                return Optional.empty();
+            });
+        } finally {
+            cache.remove(key);
+            invalidations.publish(Invalidation.ofSubject(systemName, subject));
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- slow path
@@ -250,8 +326,13 @@ public final class TokenService {
                 continue; // a test must see a token requested after it began: join the next flight
             }
             try {
+                long heardBefore = invalidated.get();
                 CachedToken fresh = obtain(system, grant, key, forceNew, deadline);
                 cache.put(key, fresh);
+                if (invalidated.get() != heardBefore) {
+                    // an invalidation arrived meanwhile and may have run before the put: do not keep what it forgot
+                    cache.removeIf(key, cached -> cached == fresh);
+                }
                 cache.evictExpired(clock.millis());
                 mine.complete(fresh);
                 return fresh.token();
@@ -317,7 +398,11 @@ public final class TokenService {
         for (int attempt = 1; ; attempt++) {
             Attempt outcome = new Attempt(forceNew);
             try {
-                Optional<TokenSet> result = store.update(key, current -> outcome.apply(current, system, grant, request));
+                Optional<TokenSet> result = store.update(key,
+                        current -> outcome.applyUnlessSuperseded(current, system, grant, request));
+                if (outcome.orphan != null) {
+                    throw superseded(system, grant, request, outcome.orphan);
+                }
                 if (result.isEmpty()) {
                     cache.remove(key);
                     throw authorizationRequired(system, outcome.invalidGrant
@@ -383,10 +468,38 @@ public final class TokenService {
     private record BackOff(Instant until, ErrorCode code) {
     }
 
+    /**
+     * The system was deleted, or its credentials edited, while {@code orphan} was being obtained for the configuration
+     * the caller read: the token is not kept (it may have been issued to the old client, scope or destination), it is
+     * revoked where the provider can revoke, and the caller is told to call again.
+     */
+    private ConduitException superseded(ConnectedSystem system, Grant grant, GrantRequest request, TokenSet orphan) {
+        cache.removeSystem(system.name());
+        boolean revocable = system.endpoints().revocation().isPresent();
+        if (revocable) {
+            try {
+                if (grant instanceof RevokingGrant revoking) {
+                    revoking.revoke(request, orphan);
+                } else {
+                    request.tokenEndpoint().revoke(orphan.accessToken(), "access_token");
+                }
+            } catch (RuntimeException e) {
+                String cause = e instanceof ConduitException ce ? ce.code().name() : e.getClass().getSimpleName();
+                LOG.log(Level.WARNING, () -> "revoking the token of " + system.name() + " obtained for its previous"
+                        + " configuration failed (" + cause + ")");
+            }
+        }
+        return ConduitException.builder(ErrorCode.CONCURRENT_MODIFICATION, "connected system '" + system.name()
+                + "' was changed or deleted while its token was being obtained: that token was not kept"
+                + (revocable ? " and was revoked" : "") + "; call again to use the current configuration")
+                .system(system.name()).build();
+    }
+
     private void disable(ConnectedSystem system, ConduitException failure, String when) {
         String reason = failure.getMessage() + " (disabled " + when + ")";
         systems.setStatus(system.name(), SystemStatus.error(failure.code(), reason, clock.instant()));
         cache.removeSystem(system.name());
+        invalidations.publish(Invalidation.ofSystem(system.name()));
         LogFields.log(LOG, Level.WARNING, system.name(), failure.code(),
                 () -> "connected system '" + system.name() + "' disabled: " + reason + ". " + failure.hint());
     }
@@ -406,9 +519,31 @@ public final class TokenService {
         boolean requested;
         boolean refreshing;
         boolean invalidGrant;
+        /** What the provider issued, when it issued something. */
+        TokenSet obtained;
+        /** A token obtained for a configuration that was deleted or edited meanwhile: not stored. */
+        TokenSet orphan;
 
         Attempt(boolean forceNew) {
             this.forceNew = forceNew;
+        }
+
+        /**
+         * {@link #apply}, then the generation check, still holding the key: a token obtained while the system was
+         * deleted or its credentials edited (on any server) is not stored; the key is emptied instead, as the edit
+         * discarded its tokens anyway.
+         */
+        Optional<TokenSet> applyUnlessSuperseded(Optional<TokenSet> current, ConnectedSystem system, Grant grant,
+                GrantRequest request) {
+            Optional<TokenSet> next = apply(current, system, grant, request);
+            if (obtained != null) {
+                Optional<ConnectedSystem> now = systems.findCurrent(system.name());
+                if (now.isEmpty() || now.get().credentialsDifferFrom(system)) {
+                    orphan = obtained;
+                    return Optional.empty();
+                }
+            }
+            return next;
         }
 
         Optional<TokenSet> apply(Optional<TokenSet> current, ConnectedSystem system, Grant grant, GrantRequest request) {
@@ -420,9 +555,9 @@ public final class TokenService {
             if (refreshToken.isPresent() && grant instanceof RefreshingGrant refresher) {
                 refreshing = true;
                 try {
-                    return Optional.of(GrantedTokens.refreshed(observed(system, TokenRequestKind.REFRESH,
-                            () -> refresher.refresh(request, refreshToken.get())),
-                            current.get()));
+                    obtained = GrantedTokens.refreshed(observed(system, TokenRequestKind.REFRESH,
+                            () -> refresher.refresh(request, refreshToken.get())), current.get());
+                    return Optional.of(obtained);
                 } catch (ConduitException e) {
                     if (e.code() != ErrorCode.INVALID_GRANT) {
                         throw e;
@@ -444,7 +579,8 @@ public final class TokenService {
                 }
                 return Optional.empty(); // nothing to refresh with: only the user can authorize
             }
-            return Optional.of(observed(system, TokenRequestKind.ACQUIRE, () -> acquiring.acquire(request)));
+            obtained = observed(system, TokenRequestKind.ACQUIRE, () -> acquiring.acquire(request));
+            return Optional.of(obtained);
         }
     }
 

@@ -10,18 +10,24 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import dev.conduit.core.invalidation.Invalidation;
+import dev.conduit.core.invalidation.Invalidations;
 
 /**
  * Keeps the systems another repository read for a short while, so that an integration call does not read, parse and
  * decrypt its connected system from the database each time (a quarter of a call's CPU, measured). Writes through this
- * repository take effect here at once; an edit made on another server shows after at most {@code timeToLive}. Status
- * is never cached: it is read on the slow path only, and a disabled system must be seen as such everywhere.
+ * repository take effect here at once and are published as {@link Invalidation}s, so that every other server forgets
+ * its copy as soon as the notification arrives; {@code timeToLive} bounds how long a copy lives should a notification
+ * be lost. Status is never cached: it is read on the slow path only, and a disabled system must be seen as such
+ * everywhere.
  */
 public final class CachingSystemRepository implements ConnectedSystemRepository {
 
     private final ConnectedSystemRepository delegate;
     private final Clock clock;
     private final long timeToLiveMillis;
+    private final Invalidations invalidations;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     /** Counts writes: a read that overlapped one does not cache what it read, which may predate the write. */
     private final AtomicLong writes = new AtomicLong();
@@ -29,10 +35,28 @@ public final class CachingSystemRepository implements ConnectedSystemRepository 
     private record Entry(ConnectedSystem system, long expiresAtMillis) {
     }
 
+    /** A cache whose writes are heard in this JVM only (one server). */
     public CachingSystemRepository(ConnectedSystemRepository delegate, Clock clock, Duration timeToLive) {
+        this(delegate, clock, timeToLive, Invalidations.local());
+    }
+
+    /** A cache that publishes its writes to, and forgets what it hears from, every server on {@code invalidations}. */
+    public CachingSystemRepository(ConnectedSystemRepository delegate, Clock clock, Duration timeToLive,
+            Invalidations invalidations) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.timeToLiveMillis = timeToLive.toMillis();
+        this.invalidations = Objects.requireNonNull(invalidations, "invalidations");
+        invalidations.subscribe(this::forget);
+    }
+
+    /** Forgets the copies an invalidation names; a read running meanwhile does not cache what it read. */
+    private void forget(Invalidation invalidation) {
+        if (invalidation.onlySubject().isPresent()) {
+            return; // one user's tokens: the system itself did not change
+        }
+        writes.incrementAndGet();
+        invalidation.system().ifPresentOrElse(entries::remove, entries::clear);
     }
 
     @Override
@@ -50,6 +74,11 @@ public final class CachingSystemRepository implements ConnectedSystemRepository 
             entries.remove(name);
         }
         return found;
+    }
+
+    @Override
+    public Optional<ConnectedSystem> findCurrent(String name) {
+        return delegate.findCurrent(name);
     }
 
     @Override
@@ -82,7 +111,7 @@ public final class CachingSystemRepository implements ConnectedSystemRepository 
         delegate.setStatus(name, status);
     }
 
-    private <T> T written(String name, java.util.function.Supplier<T> write) {
+    private <T> T written(String name, Supplier<T> write) {
         writes.incrementAndGet();
         entries.remove(name);
         try {
@@ -90,6 +119,8 @@ public final class CachingSystemRepository implements ConnectedSystemRepository 
         } finally {
             writes.incrementAndGet();
             entries.remove(name);
+            // after the write is committed (or failed: forgetting too much costs one read), for every server
+            invalidations.publish(Invalidation.ofSystem(name));
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
@@ -14,12 +15,16 @@ import java.util.function.UnaryOperator;
  * Tokens in this JVM's memory, lost at exit: the store of unit tests, of the benchmarks and of an application that
  * embeds the engine without a database. The server keeps tokens in its database ({@code JdbcTokenStore}), also when it
  * runs alone (embedded H2). {@link #update} holds a per-key lock (not the map's bin lock, since the change may wait on
- * a token endpoint), which excludes callers in this JVM only.
+ * a token endpoint), which excludes callers in this JVM only. As the database stores do, {@link #remove} waits for an
+ * update of the key, and an update whose system's tokens were all removed meanwhile ({@link #removeAll}) does not
+ * store its result.
  */
 public final class InMemoryTokenStore implements TokenStore {
 
     private final ConcurrentMap<TokenKey, TokenSet> tokens = new ConcurrentHashMap<>();
     private final ConcurrentMap<TokenKey, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** How often each system's tokens were all removed: an update that saw this change does not store. */
+    private final ConcurrentMap<String, AtomicLong> removals = new ConcurrentHashMap<>();
 
     @Override
     public Optional<TokenSet> load(TokenKey key) {
@@ -34,11 +39,18 @@ public final class InMemoryTokenStore implements TokenStore {
 
     @Override
     public void remove(TokenKey key) {
-        tokens.remove(key);
+        ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            tokens.remove(key);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void removeAll(String systemName) {
+        removals(systemName).incrementAndGet();
         tokens.keySet().removeIf(key -> key.systemName().equals(systemName));
         locks.keySet().removeIf(key -> key.systemName().equals(systemName) && !locks.get(key).isLocked());
     }
@@ -48,11 +60,18 @@ public final class InMemoryTokenStore implements TokenStore {
         ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
         lock.lock();
         try {
+            long removalsBefore = removals(key.systemName()).get();
             Optional<TokenSet> next = Objects.requireNonNull(change.apply(load(key)), "change result");
-            next.ifPresentOrElse(value -> tokens.put(key, value), () -> tokens.remove(key));
+            if (removals(key.systemName()).get() == removalsBefore) {
+                next.ifPresentOrElse(value -> tokens.put(key, value), () -> tokens.remove(key));
+            }
             return next;
         } finally {
             lock.unlock();
         }
+    }
+
+    private AtomicLong removals(String systemName) {
+        return removals.computeIfAbsent(systemName, name -> new AtomicLong());
     }
 }

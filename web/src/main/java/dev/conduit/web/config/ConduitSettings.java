@@ -23,6 +23,8 @@ public record ConduitSettings(Optional<String> publicUrl, boolean allowLoopbackH
     public static final String MAX_REQUEST_BYTES = "conduit.api.max-request-bytes";
     public static final String ENCRYPTION_KEY = "conduit.encryption.key";
     public static final String DATA_DIR = "conduit.data.dir";
+    /** The database behind jdbc/conduit, {@code h2} (default) or {@code postgresql}: a server.xml variable. */
+    public static final String DATABASE = "conduit.database";
     /** A folder of the organisation's own provider templates, one {@code *.json} file each. */
     public static final String TEMPLATES_DIR = "conduit.templates.dir";
     /** How long a server keeps a stored connected system in memory; an edit on another server shows after this. */

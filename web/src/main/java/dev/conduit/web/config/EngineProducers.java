@@ -19,6 +19,7 @@ import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
+import dev.conduit.core.invalidation.Invalidations;
 import dev.conduit.core.integration.ProxyHeaders;
 import dev.conduit.core.integration.ProxySettings;
 import dev.conduit.core.lifecycle.AuthorizationService;
@@ -43,11 +44,14 @@ import dev.conduit.web.store.JdbcAuditTrail;
 import dev.conduit.web.store.JdbcConnectedSystemRepository;
 import dev.conduit.web.store.JdbcPendingAuthorizationStore;
 import dev.conduit.web.store.JdbcTokenStore;
+import dev.conduit.web.store.KeyCoverage;
 import dev.conduit.web.store.Migrations;
+import dev.conduit.web.store.PostgresInvalidations;
 import dev.conduit.web.transfer.SystemTransfer;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Singleton;
@@ -77,8 +81,12 @@ public class EngineProducers {
     @Resource(lookup = "jdbc/conduit")
     DataSource dataSource;
 
-    /** A data source whose schema is migrated: stores take this, never the raw data source, so order is guaranteed. */
-    public record MigratedDatabase(DataSource dataSource) {
+    /**
+     * A data source whose schema is migrated: stores take this, never the raw data source, so order is guaranteed.
+     *
+     * @param postgresql whether it is PostgreSQL, which several servers may share
+     */
+    public record MigratedDatabase(DataSource dataSource, boolean postgresql) {
     }
 
     @Produces
@@ -150,9 +158,40 @@ public class EngineProducers {
     @Produces
     @Singleton
     MigratedDatabase database() {
+        String product = DatabaseProducts.name(dataSource);
+        DatabaseProducts.requireConfigured(ConfigProvider.getConfig(EngineProducers.class.getClassLoader())
+                .getOptionalValue(ConduitSettings.DATABASE, String.class).orElse("h2"), product);
         String version = Migrations.migrate(dataSource);
-        LOG.info(() -> "database schema at version " + version);
-        return new MigratedDatabase(dataSource);
+        LOG.info(() -> product + " database schema at version " + version);
+        return new MigratedDatabase(dataSource, DatabaseProducts.isPostgresql(product));
+    }
+
+    /** Which encryption keys the stored rows need that this server lacks (readiness). */
+    @Produces
+    @Singleton
+    KeyCoverage keyCoverage(MigratedDatabase database, SecretCipher cipher) {
+        return new KeyCoverage(database.dataSource(), cipher);
+    }
+
+    /**
+     * How this server hears what other servers change: PostgreSQL's LISTEN/NOTIFY when the database is PostgreSQL
+     * (shared by several servers), this JVM alone on H2 (one server).
+     */
+    @Produces
+    @Singleton
+    Invalidations invalidations(MigratedDatabase database) {
+        if (database.postgresql()) {
+            LOG.info("PostgreSQL: other servers' changes are heard through LISTEN/NOTIFY on channel "
+                    + PostgresInvalidations.CHANNEL);
+            return PostgresInvalidations.start(database.dataSource());
+        }
+        return Invalidations.local();
+    }
+
+    void closeInvalidations(@Disposes Invalidations invalidations) {
+        if (invalidations instanceof PostgresInvalidations listening) {
+            listening.close();
+        }
     }
 
     /**
@@ -170,18 +209,20 @@ public class EngineProducers {
      * The engine over the database's stores, wired as {@link Engine} wires it for the tests and benchmarks too: the
      * systems declared in configuration (read-only) over the ones administrators store in the database, which are kept
      * briefly in memory ({@code conduit.systems.cache-seconds}), so that an integration call does not read and decrypt
-     * its system each time.
+     * its system each time, and forgotten when any server changes them ({@link Invalidations}).
      */
     @Produces
     @Singleton
     Engine engine(ConfiguredSystems configured, MigratedDatabase database, SecretCipher cipher, Clock clock,
-            GrantRegistry grants, EndpointPolicy policy, HttpSettings http, EngineObserver observer) {
+            GrantRegistry grants, EndpointPolicy policy, HttpSettings http, EngineObserver observer,
+            Invalidations invalidations) {
         Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
         JdbcConnectedSystemRepository stored = new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock);
         stored.sealRowsOfEarlierVersions();
         return Engine.builder(stored, new JdbcTokenStore(database.dataSource(), cipher, clock), grants, clock)
                 .pendingAuthorizations(new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock))
-                .declared(configured).policy(policy).http(http).observer(observer).sleeper(Sleeper.THREAD)
+                .declared(configured).policy(policy).http(http).observer(observer).invalidations(invalidations)
+                .sleeper(Sleeper.THREAD)
                 .renewalWindow(config.getOptionalValue(ConduitSettings.RENEWAL_WINDOW_SECONDS, Integer.class)
                         .map(Duration::ofSeconds).orElse(TokenService.DEFAULT_RENEWAL_WINDOW))
                 .callLimits(new CallLimits(

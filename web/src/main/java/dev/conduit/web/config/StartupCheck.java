@@ -11,7 +11,11 @@ import dev.conduit.core.administration.SystemAdministration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
+import dev.conduit.web.health.EncryptionKeyReadiness;
+import java.sql.SQLException;
+import java.util.Optional;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -27,7 +31,15 @@ public class StartupCheck {
     private static final Logger LOG = Logger.getLogger(StartupCheck.class.getName());
 
     void onStart(@Observes Startup startup, GrantRegistry grants, TokenService tokens, ConduitSettings settings,
-            ConfiguredSystems configured, SystemAdministration admin, TemplateCatalog templates) {
+            ConfiguredSystems configured, SystemAdministration admin, TemplateCatalog templates,
+            EngineProducers.MigratedDatabase database, @Readiness EncryptionKeyReadiness keys) {
+        sharedDatabaseWithoutPublicUrl(database.postgresql(), settings.publicUrl()).ifPresent(LOG::warning);
+        try {
+            keys.check(); // logs the key ids this server lacks, if any, at once rather than at the first probe
+        } catch (SQLException e) {
+            LOG.warning(() -> "the stored rows' encryption keys could not be checked (SQL state " + e.getSQLState()
+                    + "); readiness checks them again");
+        }
         // a broken template file must not keep Conduit from starting: it is named here, with the field, and left out
         for (TemplateProblem problem : templates.problems()) {
             LOG.warning(() -> "provider template not loaded: " + problem.source() + ", field " + problem.field()
@@ -46,6 +58,21 @@ public class StartupCheck {
                 + settings.publicUrl().orElse("(from each request)") + ", provider templates "
                 + templates.all().size() + (templates.problems().isEmpty() ? ""
                         : " (" + templates.problems().size() + " template files not loaded, see the warnings)"));
+    }
+
+    /**
+     * With PostgreSQL, several servers usually share the work behind one public address; without
+     * {@code conduit.public-url} each builds redirect URIs from the requests it receives, so the redirect URI a system
+     * shows (and registers at the provider) depends on which server answered.
+     */
+    static Optional<String> sharedDatabaseWithoutPublicUrl(boolean postgresql, Optional<String> publicUrl) {
+        if (!postgresql || publicUrl.isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of("conduit.public-url is not set, and the database is PostgreSQL, which several servers may"
+                + " share: each server then shows redirect URIs (<url>/oauth/callback) made from its own address, and"
+                + " providers accept only the one registered. Set conduit.public-url (CONDUIT_PUBLIC_URL) on every"
+                + " server to the one public URL people and providers use, e.g. https://conduit.example.com.");
     }
 
     /** The checks a save through the API would make: installed grant, the grant's own rules, the endpoint policy. */
