@@ -19,6 +19,7 @@ import dev.conduit.it.proxy.RecordingProxy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,19 @@ class ConsoleIT {
             assertThat(ok).doesNotContain("Error");
             assertThat(admin.system(name).json().get("status").asText()).isEqualTo("OK");
             browser.screenshot("console-1-systems-list");
+
+            // another host for the token endpoint without the secret: refused next to the secret field, nothing sent
+            long tokenRequests = keycloak.count(RecordingProxy.Exchange::isTokenRequest);
+            page.open("/console/system.html?name=" + name);
+            page.type("f-tokenEndpoint", keycloak.url() + URI.create(Keycloak.tokenEndpoint()).getRawPath());
+            page.click(By.id("save"));
+            String required = page.awaitText(By.id("f-clientSecret-error"), "send it again");
+            assertThat(required).contains("tokenEndpoint").doesNotContain(RealmClients.CC_SECRET);
+            assertThat(keycloak.count(RecordingProxy.Exchange::isTokenRequest)).isEqualTo(tokenRequests);
+            page.type("f-clientSecret", RealmClients.CC_SECRET);
+            page.click(By.id("save"));
+            page.awaitText(By.id("outcome"), "Token test succeeded");
+            assertThat(keycloak.count(RecordingProxy.Exchange::isTokenRequest)).isEqualTo(tokenRequests + 1);
         } finally {
             admin.deleteSystemIfPresent(name);
         }

@@ -167,10 +167,24 @@ public final class SystemFields {
                     .help("Resource server statuses that mean the token was refused: renew it and retry once")
                     .bind(s -> s.lifecycle().tokenRejectedStatuses(), Builder::tokenRejectedStatuses,
                             SystemFields::statuses, SystemFields::statusText),
+            // no default here: left out, the server-wide conduit.tokens.renewal-window-seconds applies
+            field("renewalWindowSeconds", LIFECYCLE, FieldType.DURATION, "Renewal window").configKey("renewal-window")
+                    .range(1, ConnectedSystem.MAX_RENEWAL_WINDOW.toSeconds())
+                    .help("Seconds: a token the resource server rejects is renewed at most once per window, and a token "
+                            + "whose renewal failed is served (while valid) and renewed again after it; left empty, "
+                            + "the server's conduit.tokens.renewal-window-seconds (default 30)")
+                    .duration(s -> s.lifecycle().renewalWindow().orElse(null), Builder::renewalWindow),
 
             field("integrationBaseUrl", INTEGRATION, FieldType.URL, "Integration base URL").perEnvironment()
                     .help("The resource server's base URL; the token is sent only to URLs under it")
                     .text(s -> s.integration().baseUrl().orElse(null), Builder::integrationBaseUrl),
+            // no default here: left out, the server-wide conduit.integration.deadline-seconds applies
+            field("callDeadlineSeconds", INTEGRATION, FieldType.DURATION, "Call deadline").configKey("call-deadline")
+                    .range(1, ConnectedSystem.MAX_CALL_DEADLINE.toSeconds())
+                    .help("Seconds one integration call may take, headers and whole body, the retry after a rejected "
+                            + "token included (504 INTEGRATION_CALL_TIMEOUT after it); left empty, the server's "
+                            + "conduit.integration.deadline-seconds (default 30)")
+                    .duration(s -> s.integration().callDeadline().orElse(null), Builder::callDeadline),
 
             field("variables", VARIABLES, FieldType.MAP, "Variables").perEnvironment()
                     .help("Values ${name} templates use, each {\"value\": \"...\"} or {\"secret\": true, \"value\": \"...\"}"))
