@@ -84,12 +84,19 @@ class ConsoleIT {
             page.type("f-clientId", RealmClients.CC_CLIENT);
             page.type("f-clientSecret", RealmClients.CC_SECRET);
             page.type("f-scope", "orders.read");
+            // the per-system limits come from the schema like every field; left empty, the server's settings apply
+            page.type("f-callDeadlineSeconds", "20");
+            assertThat(page.visible(By.id("f-renewalWindowSeconds")).getAttribute("value")).isEmpty();
             page.click(By.id("save"));
             page.awaitText(By.id("outcome"), "Token test succeeded");
+            JsonNode saved = admin.system(name).json();
+            assertThat(saved.get("callDeadlineSeconds").asInt()).isEqualTo(20);
+            assertThat(saved.has("renewalWindowSeconds")).isFalse();
 
             page.open("/console/system.html?name=" + name);
             assertThat(page.visible(By.id("f-clientSecret")).getAttribute("placeholder"))
                     .isEqualTo("set; leave empty to keep");
+            assertThat(page.visible(By.id("f-callDeadlineSeconds")).getAttribute("value")).isEqualTo("20");
             page.type("f-clientSecret", "not-the-secret");
             page.click(By.id("save"));
             String failed = page.awaitText(By.id("outcome"), "token test failed");

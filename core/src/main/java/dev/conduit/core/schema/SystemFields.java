@@ -110,31 +110,35 @@ public final class SystemFields {
                     .help("Whether token requests carry the scope parameter; some providers refuse it")
                     .bind(s -> s.tokenRequest().includeScope(), Builder::includeScope, SystemFields::bool,
                             String::valueOf),
-            field("bodyFormat", TOKEN_REQUEST, FieldType.ENUM, "Request body format")
+            field("bodyFormat", TOKEN_REQUEST, FieldType.ENUM, "Request body format").templateQuirk()
                     .defaultValue(BodyFormat.FORM.name())
                     .values(Arrays.stream(BodyFormat.values()).map(Enum::name).toList())
                     .help("How the token request body is encoded: FORM (standard) or JSON")
                     .bind(s -> s.tokenRequest().bodyFormat(), Builder::bodyFormat, SystemFields::bodyFormat,
                             BodyFormat::name),
-            field("tokenResponseKey", TOKEN_REQUEST, FieldType.STRING, "Token key path")
+            field("tokenResponseKey", TOKEN_REQUEST, FieldType.STRING, "Token key path").templateQuirk()
                     .defaultValue(ConnectedSystem.DEFAULT_TOKEN_RESPONSE_KEY)
                     .help("Where the access token sits in the response: a key, or a dotted path such as data.token")
                     .text(s -> s.tokenRequest().tokenResponseKey(), Builder::tokenResponseKey),
             field("extraQueryParameters", TOKEN_REQUEST, FieldType.MAP, "Extra query parameters").configKey("extra-query")
+                    .templateQuirk()
                     .help("Added to the token endpoint URL; values may hold ${variable} templates")
                     .map(s -> s.tokenRequest().extraQueryParameters(), Builder::extraQueryParameters),
             field("extraFormParameters", TOKEN_REQUEST, FieldType.MAP, "Extra form parameters").configKey("extra-form")
+                    .templateQuirk()
                     .help("Added to the token request body; values may hold ${variable} templates")
                     .map(s -> s.tokenRequest().extraFormParameters(), Builder::extraFormParameters),
             field("extraHeaders", TOKEN_REQUEST, FieldType.MAP, "Extra headers").configKey("extra-header")
+                    .templateQuirk()
                     .help("Added to the token request; values may hold ${variable} templates")
                     .map(s -> s.tokenRequest().extraHeaders(), Builder::extraHeaders),
             field("extraAuthorizationParameters", TOKEN_REQUEST, FieldType.MAP, "Extra authorization parameters")
-                    .configKey("extra-authorization").grants(AUTHORIZATION_CODE)
+                    .configKey("extra-authorization").grants(AUTHORIZATION_CODE).templateQuirk()
                     .help("Added to the authorization request only, e.g. access_type=offline; values may hold "
                             + "${variable} templates of plain variables")
                     .map(s -> s.tokenRequest().extraAuthorizationParameters(), Builder::extraAuthorizationParameters),
             field("bearerTokenTypes", TOKEN_REQUEST, FieldType.LIST, "Bearer token types").items(FieldType.STRING)
+                    .templateQuirk()
                     .help("token_type values the provider uses for tokens sent as Bearer tokens, e.g. user (Slack); "
                             + "Bearer is always accepted")
                     .bind(s -> s.tokenRequest().bearerTokenTypes(), Builder::bearerTokenTypes, SystemFields::names,
@@ -152,7 +156,7 @@ public final class SystemFields {
                     .help("Seconds all attempts may take together, backoff included, 1 to 600")
                     .duration(s -> s.lifecycle().retryPolicy().maxWait(), Builder::retryMaxWait),
             field("defaultTokenLifetimeSeconds", LIFECYCLE, FieldType.DURATION, "Default token lifetime")
-                    .configKey("default-token-lifetime").range(1, Duration.ofDays(365).toSeconds())
+                    .configKey("default-token-lifetime").range(1, Duration.ofDays(365).toSeconds()).templateQuirk()
                     .defaultValue(ConnectedSystem.DEFAULT_TOKEN_LIFETIME.toSeconds())
                     .help("Seconds a token is taken to live when the response has no expires_in")
                     .duration(s -> s.lifecycle().defaultTokenLifetime(), Builder::defaultTokenLifetime),
@@ -211,6 +215,11 @@ public final class SystemFields {
     /** The write-only fields (client secret, assertion key), in catalogue order. */
     public static List<SystemField> secrets() {
         return ALL.stream().filter(SystemField::secret).toList();
+    }
+
+    /** The fields a provider template may set under {@code quirks}, in catalogue order. */
+    public static List<SystemField> templateQuirks() {
+        return ALL.stream().filter(SystemField::templateQuirk).toList();
     }
 
     /** The fields an export's customization file carries, in catalogue order. */
@@ -278,6 +287,7 @@ public final class SystemFields {
         private FieldType itemType;
         private long min = Long.MIN_VALUE;
         private long max = Long.MAX_VALUE;
+        private boolean templateQuirk;
         private SystemField.Binding<?> binding;
 
         Draft(String name, FieldGroup group, FieldType type, String label) {
@@ -298,6 +308,7 @@ public final class SystemFields {
         Draft perEnvironment() { perEnvironment = true; return this; }
         Draft items(FieldType type) { itemType = type; return this; }
         Draft range(long least, long greatest) { min = least; max = greatest; return this; }
+        Draft templateQuirk() { templateQuirk = true; return this; }
 
         <T> Draft bind(Function<ConnectedSystem, T> get, BiConsumer<Builder, T> set, Function<String, T> parse,
                 Function<T, String> format) {
@@ -321,7 +332,7 @@ public final class SystemFields {
 
         SystemField done() {
             return new SystemField(name, group, label, type, required, grantTypes, help, defaultValue, values,
-                    configKey, perEnvironment, itemType, min, max, Optional.ofNullable(binding));
+                    configKey, perEnvironment, itemType, min, max, templateQuirk, Optional.ofNullable(binding));
         }
     }
 }
