@@ -14,8 +14,7 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
 import dev.conduit.core.policy.EndpointPolicy;
-import dev.conduit.core.endpoint.HttpSettings;
-import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
+import dev.conduit.core.engine.Engine;
 import dev.conduit.core.lifecycle.AccessToken;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.TokenService;
@@ -38,10 +37,10 @@ public final class ConduitSide {
     /** The per-user system served by {@link PerUserBenchGrant}. */
     public static final String USER_SYSTEM = "bench-users";
 
-    private final ConnectedSystemRepository systems;
     private final TokenStore store;
     private final GrantRegistry grants;
-    private final HttpTokenEndpointFactory endpoints;
+    /** The engine as the server wires it, over the given stores. */
+    private final Engine engine;
     private final TokenService tokens;
     private final Clock clock;
     /** The per-app system as an application holds it after reading it once. */
@@ -60,21 +59,23 @@ public final class ConduitSide {
     /** Over the given stores (e.g. the JDBC ones), which get both systems registered. */
     public ConduitSide(String tokenUrl, Clock clock, TokenStore store, ConnectedSystemRepository systems) {
         this.clock = clock;
-        this.systems = systems;
         this.store = store;
         systems.create(system(SYSTEM, ClientCredentialsGrant.TYPE, tokenUrl));
         systems.create(system(USER_SYSTEM, PerUserBenchGrant.TYPE, tokenUrl));
         this.perApp = systems.get(SYSTEM);
         this.perUser = systems.get(USER_SYSTEM);
         this.grants = GrantRegistry.of(new ClientCredentialsGrant(), new PerUserBenchGrant());
-        this.endpoints = new HttpTokenEndpointFactory(EndpointPolicy.allowingLoopback(List.of()), HttpSettings.DEFAULT,
-                clock);
-        this.tokens = newTokenService();
+        this.engine = Engine.builder(systems, store, grants, clock).policy(EndpointPolicy.allowingLoopback(List.of()))
+                .build();
+        this.tokens = engine.tokenService();
     }
 
-    /** Another token service over the same systems, store and endpoints: its memory starts empty (a cold node). */
+    /**
+     * Another token service over the engine's systems, store and endpoints: its memory starts empty (a cold node). Not
+     * a whole engine, whose HTTP client alone would cost more than the miss measured.
+     */
     public TokenService newTokenService() {
-        return new TokenService(systems, store, grants, endpoints, clock);
+        return new TokenService(engine.systems(), store, grants, engine.endpoints(), clock);
     }
 
     private static ConnectedSystem system(String name, String grantType, String tokenUrl) {

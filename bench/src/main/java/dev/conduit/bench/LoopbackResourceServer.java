@@ -27,6 +27,9 @@ public final class LoopbackResourceServer implements AutoCloseable {
 
     static final byte[] BODY = "{\"greeting\":\"hello\",\"items\":[1,2,3]}".getBytes(StandardCharsets.UTF_8);
 
+    /** The 1 KiB JSON answer of figure 5: {@code {"items":"xxx..."}}, 1,024 bytes. */
+    static final byte[] KIB = ("{\"items\":\"" + "x".repeat(1024 - 12) + "\"}").getBytes(StandardCharsets.UTF_8);
+
     private final HttpServer server;
     private final ExecutorService workers;
     private final AtomicLong served = new AtomicLong();
@@ -41,6 +44,8 @@ public final class LoopbackResourceServer implements AutoCloseable {
         });
         server.setExecutor(workers);
         server.createContext("/api/hello", this::handle);
+        server.createContext("/api/kib", exchange -> answer(exchange, KIB));
+        server.createContext("/api/blob", this::blob);
         server.start();
     }
 
@@ -66,11 +71,60 @@ public final class LoopbackResourceServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        answer(exchange, BODY);
+    }
+
+    private boolean bearer(HttpExchange exchange) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        return authorization != null && authorization.startsWith("Bearer bench-token-");
+    }
+
+    /**
+     * Large bodies (figure 5): {@code GET /api/blob?size=N} answers N bytes generated as they are written;
+     * {@code PUT} or {@code POST} reads the body, counting it, and answers {@code {"received": N}}. Neither is held.
+     */
+    private void blob(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!bearer(exchange)) {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(401, -1);
+                refused.incrementAndGet();
+                return;
+            }
+            byte[] buffer = new byte[64 * 1024];
+            if (exchange.getRequestMethod().equals("GET")) {
+                String query = exchange.getRequestURI().getRawQuery();
+                long size = Long.parseLong(query == null ? "0" : query.replace("size=", ""));
+                exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+                exchange.sendResponseHeaders(200, size == 0 ? -1 : size);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    for (long sent = 0; sent < size; sent += buffer.length) {
+                        out.write(buffer, 0, (int) Math.min(buffer.length, size - sent));
+                    }
+                }
+            } else {
+                long received = 0;
+                try (var in = exchange.getRequestBody()) {
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        received += n;
+                    }
+                }
+                byte[] body = ("{\"received\":" + received + "}").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+            served.incrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange exchange, byte[] okBody) throws IOException {
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
-            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            boolean bearer = authorization != null && authorization.startsWith("Bearer bench-token-");
-            byte[] body = bearer ? BODY : "{\"error\":\"invalid_token\"}".getBytes(StandardCharsets.UTF_8);
+            boolean bearer = bearer(exchange);
+            byte[] body = bearer ? okBody : "{\"error\":\"invalid_token\"}".getBytes(StandardCharsets.UTF_8);
             (bearer ? served : refused).incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(bearer ? 200 : 401, body.length);

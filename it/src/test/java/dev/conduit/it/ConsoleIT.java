@@ -19,6 +19,7 @@ import dev.conduit.it.proxy.RecordingProxy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,12 +84,19 @@ class ConsoleIT {
             page.type("f-clientId", RealmClients.CC_CLIENT);
             page.type("f-clientSecret", RealmClients.CC_SECRET);
             page.type("f-scope", "orders.read");
+            // the per-system limits come from the schema like every field; left empty, the server's settings apply
+            page.type("f-callDeadlineSeconds", "20");
+            assertThat(page.visible(By.id("f-renewalWindowSeconds")).getAttribute("value")).isEmpty();
             page.click(By.id("save"));
             page.awaitText(By.id("outcome"), "Token test succeeded");
+            JsonNode saved = admin.system(name).json();
+            assertThat(saved.get("callDeadlineSeconds").asInt()).isEqualTo(20);
+            assertThat(saved.has("renewalWindowSeconds")).isFalse();
 
             page.open("/console/system.html?name=" + name);
             assertThat(page.visible(By.id("f-clientSecret")).getAttribute("placeholder"))
                     .isEqualTo("set; leave empty to keep");
+            assertThat(page.visible(By.id("f-callDeadlineSeconds")).getAttribute("value")).isEqualTo("20");
             page.type("f-clientSecret", "not-the-secret");
             page.click(By.id("save"));
             String failed = page.awaitText(By.id("outcome"), "token test failed");
@@ -108,6 +116,19 @@ class ConsoleIT {
             assertThat(ok).doesNotContain("Error");
             assertThat(admin.system(name).json().get("status").asText()).isEqualTo("OK");
             browser.screenshot("console-1-systems-list");
+
+            // another host for the token endpoint without the secret: refused next to the secret field, nothing sent
+            long tokenRequests = keycloak.count(RecordingProxy.Exchange::isTokenRequest);
+            page.open("/console/system.html?name=" + name);
+            page.type("f-tokenEndpoint", keycloak.url() + URI.create(Keycloak.tokenEndpoint()).getRawPath());
+            page.click(By.id("save"));
+            String required = page.awaitText(By.id("f-clientSecret-error"), "send it again");
+            assertThat(required).contains("tokenEndpoint").doesNotContain(RealmClients.CC_SECRET);
+            assertThat(keycloak.count(RecordingProxy.Exchange::isTokenRequest)).isEqualTo(tokenRequests);
+            page.type("f-clientSecret", RealmClients.CC_SECRET);
+            page.click(By.id("save"));
+            page.awaitText(By.id("outcome"), "Token test succeeded");
+            assertThat(keycloak.count(RecordingProxy.Exchange::isTokenRequest)).isEqualTo(tokenRequests + 1);
         } finally {
             admin.deleteSystemIfPresent(name);
         }

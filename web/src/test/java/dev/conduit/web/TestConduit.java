@@ -1,11 +1,12 @@
 package dev.conduit.web;
 
+import dev.conduit.api.system.ConnectedSystemRepository;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.config.ConfigLookup;
 import dev.conduit.core.config.ConfiguredSystems;
-import dev.conduit.core.config.LayeredSystemRepository;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.discovery.MetadataDiscovery;
+import dev.conduit.core.engine.Engine;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.GrantRegistry;
@@ -72,30 +73,31 @@ public final class TestConduit implements AutoCloseable {
             return Set.copyOf(configuration.keySet());
         }
     });
-    /** Every system the engine sees: declared over stored, as the server wires them. */
-    public final LayeredSystemRepository allSystems = new LayeredSystemRepository(configured, systems, clock);
     public final InMemoryTokenStore tokens = new InMemoryTokenStore();
     /** The audit trail (what the database holds in the server). */
     public final InMemoryAuditTrail audit = new InMemoryAuditTrail();
     public final InMemoryPendingAuthorizationStore pending = new InMemoryPendingAuthorizationStore(clock);
     public final GrantRegistry grants = GrantRegistry.load(TestConduit.class.getClassLoader());
-    public final HttpTokenEndpointFactory endpoints =
-            new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.answeringSettings(), clock);
-    public final TokenService tokenService = new TokenService(allSystems, tokens, grants, endpoints, clock, d -> { });
-    public final AuthorizationService authorizations =
-            new AuthorizationService(allSystems, tokens, pending, grants, endpoints, tokenService, clock);
-    public final IntegrationClient integration =
-            new IntegrationClient(allSystems, tokenService, TestSystems.loopbackPolicy(), TestSystems.answeringSettings());
+    /**
+     * The engine as the server wires it (declared over cached stored systems), over the stores above, talking to the
+     * test server on loopback with timeouts an answering server meets, and retrying without sleeping.
+     */
+    public final Engine engine = Engine.builder(systems, tokens, grants, clock).pendingAuthorizations(pending)
+            .declared(configured).policy(TestSystems.loopbackPolicy()).http(TestSystems.answeringSettings())
+            .sleeper(d -> { }).build();
+    /** Every system the engine sees: declared over stored, as the server wires them. */
+    public final ConnectedSystemRepository allSystems = engine.systems();
+    public final HttpTokenEndpointFactory endpoints = engine.endpoints();
+    public final TokenService tokenService = engine.tokenService();
+    public final AuthorizationService authorizations = engine.authorizations();
+    public final IntegrationClient integration = engine.integration();
 
     public final PublicUrl publicUrl = new PublicUrl(Optional.of(PUBLIC_URL));
     public final RequestBodies bodies = new RequestBodies(RequestBodies.DEFAULT_MAX_BYTES);
     public final AuthorizationLinks links = new AuthorizationLinks(authorizations, publicUrl);
 
-    public final MetadataDiscovery discovery =
-            new MetadataDiscovery(TestSystems.loopbackPolicy(), TestSystems.answeringSettings());
-    public final SystemAdministration admin =
-            new SystemAdministration(allSystems, grants, TestSystems.loopbackPolicy()::checkSystem, tokenService,
-                    clock, configured, discovery, endpoints);
+    public final MetadataDiscovery discovery = engine.discovery();
+    public final SystemAdministration admin = engine.administration();
     public final TemplateCatalog templates = TemplateCatalog.builtIn();
     public final TemplatesResource templatesResource = new TemplatesResource(templates, publicUrl);
     public final ConnectedSystemsResource systemsResource =

@@ -31,6 +31,10 @@ public final class ConnectedSystem {
     public static final String DEFAULT_TOKEN_RESPONSE_KEY = "access_token";
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
     public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ofSeconds(60);
+    /** The longest renewal window a system may set (one hour). */
+    public static final Duration MAX_RENEWAL_WINDOW = Duration.ofHours(1);
+    /** The longest integration call deadline a system may set (ten minutes). */
+    public static final Duration MAX_CALL_DEADLINE = Duration.ofMinutes(10);
 
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z0-9_.:~-]+");
@@ -63,8 +67,9 @@ public final class ConnectedSystem {
         this.tokenRequest = new TokenRequest(b.scope, b.includeScope, b.bodyFormat, b.tokenResponseKey,
                 b.bearerTokenTypes, b.extraQueryParameters, b.extraFormParameters, b.extraHeaders,
                 b.extraAuthorizationParameters);
-        this.lifecycle = new Lifecycle(b.retryPolicy, b.defaultTokenLifetime, b.refreshAhead, b.tokenRejectedStatuses);
-        this.integration = new Integration(Optional.ofNullable(b.integrationBaseUrl));
+        this.lifecycle = new Lifecycle(b.retryPolicy, b.defaultTokenLifetime, b.refreshAhead, b.tokenRejectedStatuses,
+                Optional.ofNullable(b.renewalWindow));
+        this.integration = new Integration(Optional.ofNullable(b.integrationBaseUrl), Optional.ofNullable(b.callDeadline));
         this.variables = Collections.unmodifiableMap(new LinkedHashMap<>(b.variables));
         this.template = Optional.ofNullable(b.template);
         this.version = b.version;
@@ -206,6 +211,8 @@ public final class ConnectedSystem {
         private TemplateReference template;
         private Duration defaultTokenLifetime = DEFAULT_TOKEN_LIFETIME;
         private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
+        private Duration renewalWindow;
+        private Duration callDeadline;
         private long version;
 
         private Builder() {
@@ -245,11 +252,13 @@ public final class ConnectedSystem {
             defaultTokenLifetime = l.defaultTokenLifetime();
             refreshAhead = l.refreshAhead();
             tokenRejectedStatuses = l.tokenRejectedStatuses();
+            renewalWindow = l.renewalWindow().orElse(null);
             return this;
         }
 
         public Builder integration(Integration i) {
             integrationBaseUrl = i.baseUrl().orElse(null);
+            callDeadline = i.callDeadline().orElse(null);
             return this;
         }
 
@@ -292,6 +301,10 @@ public final class ConnectedSystem {
         public Builder bodyFormat(BodyFormat v) { bodyFormat = v; return this; }
         public Builder defaultTokenLifetime(Duration v) { defaultTokenLifetime = v; return this; }
         public Builder refreshAhead(Duration v) { refreshAhead = v; return this; }
+        /** This system's renewal window; {@code null}: the server's. */
+        public Builder renewalWindow(Duration v) { renewalWindow = v; return this; }
+        /** This system's integration call deadline; {@code null}: the server's. */
+        public Builder callDeadline(Duration v) { callDeadline = v; return this; }
         public Builder version(long v) { version = v; return this; }
 
         /**
@@ -369,6 +382,12 @@ public final class ConnectedSystem {
             }
             positive("defaultTokenLifetime", defaultTokenLifetime, Duration.ofDays(365));
             positive("refreshAhead", refreshAhead, Duration.ofHours(1));
+            if (renewalWindow != null) {
+                positive("renewalWindowSeconds", renewalWindow, MAX_RENEWAL_WINDOW);
+            }
+            if (callDeadline != null) {
+                positive("callDeadlineSeconds", callDeadline, MAX_CALL_DEADLINE);
+            }
             parameters("extraQueryParameters", extraQueryParameters, PARAMETER_NAME);
             parameters("extraFormParameters", extraFormParameters, PARAMETER_NAME);
             parameters("extraHeaders", extraHeaders, HEADER_NAME);

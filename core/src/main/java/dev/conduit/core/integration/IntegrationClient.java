@@ -85,7 +85,7 @@ public final class IntegrationClient {
      * system: reading it again would cost a database query, a JSON parse and a decryption per call.
      */
     public IntegrationResponse invoke(ConnectedSystem system, Subject subject, IntegrationRequest request) {
-        long deadline = System.nanoTime() + limits.deadline().toNanos();
+        long deadline = System.nanoTime() + deadline(system).toNanos();
         URI target = target(system, encodePath(request.path()), encodeQuery(request.query()));
         return withRenewal(system, subject, true, IntegrationResponse::status, response -> { },
                 (token, renewed) -> send(system, target, request, token, renewed, deadline));
@@ -99,7 +99,7 @@ public final class IntegrationClient {
      * ProxyBody#replayable() replayable}; otherwise it is returned as it is.
      */
     public ProxyResponse forward(ConnectedSystem system, Subject subject, ProxyRequest request) {
-        long deadline = System.nanoTime() + limits.deadline().toNanos();
+        long deadline = System.nanoTime() + deadline(system).toNanos();
         URI target = target(system, request.path(), request.rawQuery());
         return withRenewal(system, subject, request.body().replayable(), ProxyResponse::status, ProxyResponse::close,
                 (token, renewed) -> stream(system, target, request, token, renewed, deadline));
@@ -266,7 +266,7 @@ public final class IntegrationClient {
             throw e;
         }
         observation.succeeded(response.statusCode());
-        StreamedBody body = new StreamedBody(limits.deadline());
+        StreamedBody body = new StreamedBody(deadline(system));
         response.body().subscribe(body);
         OptionalLong length = response.headers().firstValueAsLong("Content-Length");
         return new ProxyResponse(response.statusCode(), response.headers().map(), length, body, renewed);
@@ -284,9 +284,14 @@ public final class IntegrationClient {
         }
     }
 
+    /** The system's call deadline ({@code callDeadlineSeconds}), or the server's when the system sets none. */
+    private Duration deadline(ConnectedSystem system) {
+        return system.integration().callDeadline().orElse(limits.deadline());
+    }
+
     private ConduitException timedOut(ConnectedSystem system, Exception cause) {
         return ConduitException.builder(ErrorCode.INTEGRATION_CALL_TIMEOUT, "the resource server of '" + system.name()
-                + "' did not answer completely within the call's deadline of " + limits.deadline().toMillis() + " ms")
+                + "' did not answer completely within the call's deadline of " + deadline(system).toMillis() + " ms")
                 .system(system.name()).cause(cause).build();
     }
 

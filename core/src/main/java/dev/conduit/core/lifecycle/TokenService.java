@@ -187,7 +187,8 @@ public final class TokenService {
     public boolean invalidate(String systemName, Subject subject, AccessToken rejected) {
         TokenKey key = new TokenKey(systemName, subject);
         CachedToken cached = cache.get(systemName, subject);
-        Instant windowStart = clock.instant().minus(renewalWindow);
+        Duration window = systems.find(systemName).map(this::renewalWindow).orElse(renewalWindow);
+        Instant windowStart = clock.instant().minus(window);
         if (cached != null && cached.token().value().equals(rejected.value())
                 && cached.issuedAt().isAfter(windowStart)) {
             return false; // renewed less than a window ago: no store access, no token request
@@ -233,6 +234,11 @@ public final class TokenService {
         store.update(key, current -> Optional.of(tokens));
         cache.put(key, cacheEntry(system, tokens));
         cache.evictExpired(clock.millis());
+    }
+
+    /** The system's renewal window ({@code renewalWindowSeconds}), or the server's when the system sets none. */
+    public Duration renewalWindow(ConnectedSystem system) {
+        return system.lifecycle().renewalWindow().orElse(renewalWindow);
     }
 
     /**
@@ -305,7 +311,8 @@ public final class TokenService {
                 throw e;
             }
             // stale-while-revalidate: the token in hand is still valid; try renewing it again after the window
-            long retryAt = Math.min(clock.millis() + renewalWindow.toMillis(), stale.token().expiresAt().toEpochMilli());
+            long retryAt = Math.min(clock.millis() + renewalWindow(system).toMillis(),
+                    stale.token().expiresAt().toEpochMilli());
             cache.put(key, new CachedToken(stale.token(), retryAt, stale.issuedAt()));
             LOG.log(Level.FINE, () -> "renewing the token of " + key + " failed (" + e.code() + "); serving the current"
                     + " one until " + stale.token().expiresAt());

@@ -104,44 +104,17 @@ public record ProviderTemplate(String id, int version, String displayName, Strin
     }
 
     /**
-     * How the provider departs from plain OAuth 2.0; each maps to a connected-system field of the same name.
-     *
-     * @param tokenResponseKey             where the access token sits in the token response, e.g.
-     *                                     {@code authed_user.access_token}; {@code null} for {@code access_token}
-     * @param bodyFormat                   {@code FORM} or {@code JSON}; {@code null} for form
-     * @param bearerTokenTypes             {@code token_type} values the provider uses for tokens sent as Bearer
-     * @param extraQueryParameters         added to the token request URL
-     * @param extraFormParameters          added to the token request body
-     * @param extraHeaders                 added to the token request
-     * @param extraAuthorizationParameters added to the authorization request only
-     * @param defaultTokenLifetimeSeconds  the lifetime assumed when the response has no {@code expires_in}, or
-     *                                     {@code null} for Conduit's default
+     * How the provider departs from plain OAuth 2.0: values of the connected-system fields that
+     * {@link dev.conduit.core.schema.SystemFields#templateQuirks()} lists, by field name, as the template gives them (a
+     * string, a list of strings, a map of strings, or a whole number of seconds). A quirk the template leaves out keeps
+     * Conduit's default.
      */
-    public record Quirks(String tokenResponseKey, String bodyFormat, List<String> bearerTokenTypes,
-            Map<String, String> extraQueryParameters, Map<String, String> extraFormParameters,
-            Map<String, String> extraHeaders, Map<String, String> extraAuthorizationParameters,
-            Long defaultTokenLifetimeSeconds) {
+    public record Quirks(Map<String, Object> values) {
+
+        public static final Quirks NONE = new Quirks(Map.of());
 
         public Quirks {
-            bearerTokenTypes = List.copyOf(bearerTokenTypes);
-            extraQueryParameters = copy(extraQueryParameters);
-            extraFormParameters = copy(extraFormParameters);
-            extraHeaders = copy(extraHeaders);
-            extraAuthorizationParameters = copy(extraAuthorizationParameters);
-        }
-
-        /** Each parameter map by the connected-system field it fills. */
-        public Map<String, Map<String, String>> parameterMaps() {
-            Map<String, Map<String, String>> maps = new LinkedHashMap<>();
-            maps.put("extraQueryParameters", extraQueryParameters);
-            maps.put("extraFormParameters", extraFormParameters);
-            maps.put("extraHeaders", extraHeaders);
-            maps.put("extraAuthorizationParameters", extraAuthorizationParameters);
-            return maps;
-        }
-
-        private static Map<String, String> copy(Map<String, String> map) {
-            return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(map));
+            values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
         }
     }
 
@@ -223,22 +196,16 @@ public record ProviderTemplate(String id, int version, String displayName, Strin
             system.put("clientAuthMethod", clientAuthMethod);
         }
         system.put("scope", scope.forGrantType(grant));
-        if (quirks.tokenResponseKey() != null) {
-            system.put("tokenResponseKey", quirks.tokenResponseKey());
-        }
-        if (quirks.bodyFormat() != null) {
-            system.put("bodyFormat", quirks.bodyFormat());
-        }
-        if (!quirks.bearerTokenTypes().isEmpty()) {
-            system.put("bearerTokenTypes", quirks.bearerTokenTypes());
-        }
-        if (quirks.defaultTokenLifetimeSeconds() != null) {
-            system.put("defaultTokenLifetimeSeconds", quirks.defaultTokenLifetimeSeconds());
-        }
-        quirks.parameterMaps().forEach((field, map) -> system.put(field, fillParameters(map, plain, given)));
+        quirks.values().forEach((field, value) -> system.put(field, value instanceof Map<?, ?> parameters
+                ? fillParameters(stringMap(parameters), plain, given) : value));
         system.put("variables", variablesJson);
         system.put("template", Map.of("id", id, "version", version));
         return system;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> stringMap(Map<?, ?> parameters) {
+        return (Map<String, String>) parameters;
     }
 
     /** The variable names in the order declared. */

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.system.ClientAuthMethod;
+import dev.conduit.core.schema.SystemField;
+import dev.conduit.core.schema.SystemFields;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -44,9 +46,14 @@ final class TemplateParser {
     private static final Set<String> ENDPOINTS = Set.of("authorization", "token", "revocation", "issuer",
             "integrationBaseUrl", "discover");
     private static final Set<String> SCOPE = Set.of("default", "separator", "byGrantType");
-    private static final Set<String> QUIRKS = Set.of("tokenResponseKey", "bodyFormat", "bearerTokenTypes",
-            "extraQueryParameters", "extraFormParameters", "extraHeaders", "extraAuthorizationParameters",
-            "defaultTokenLifetimeSeconds");
+    private static final Set<String> QUIRKS = SystemFields.templateQuirks().stream().map(SystemField::name)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /** What a quirk's text must look like beyond its field's type, and what to write when it does not. */
+    private record TextRule(Pattern pattern, String hint) {
+    }
+
+    private static final Map<String, TextRule> QUIRK_RULES = Map.of("tokenResponseKey",
+            new TextRule(KEY_PATH, "must be a key or a dotted path such as authed_user.access_token"));
     /** Where a secret variable may go: the token request's body and headers, never a URL a log or browser keeps. */
     private static final Set<String> SECRET_ALLOWED = Set.of("extraFormParameters", "extraHeaders");
 
@@ -239,33 +246,44 @@ final class TemplateParser {
         return new ProviderTemplate.ScopeDefaults(tokens, separator, byGrantType);
     }
 
+    /**
+     * The quirks, each a connected-system field that {@link SystemFields#templateQuirks()} lists, read by its type:
+     * an enum one of its values, a duration whole seconds within its range, a map's values checked for references.
+     */
     private static ProviderTemplate.Quirks quirks(Node q, Map<String, TemplateVariable> variables) {
         if (q == null) {
-            return new ProviderTemplate.Quirks(null, null, List.of(), Map.of(), Map.of(), Map.of(), Map.of(), null);
+            return ProviderTemplate.Quirks.NONE;
         }
         q.allowOnly(QUIRKS);
-        String keyPath = q.text("tokenResponseKey");
-        if (keyPath != null && !KEY_PATH.matcher(keyPath).matches()) {
-            throw q.invalid("tokenResponseKey", "must be a key or a dotted path such as authed_user.access_token");
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (SystemField field : SystemFields.templateQuirks()) {
+            String name = field.name();
+            if (!q.has(name)) {
+                continue;
+            }
+            switch (field.type()) {
+                case LIST -> values.put(name, q.texts(name, false));
+                case INTEGER, DURATION -> values.put(name, q.requiredInteger(name, field.min(), field.max()));
+                case MAP -> {
+                    Map<String, String> map = q.textMap(name);
+                    map.forEach((key, template) -> checkReferences(q, name + "." + key, template, variables,
+                            SECRET_ALLOWED.contains(name), false));
+                    values.put(name, map);
+                }
+                default -> {
+                    String text = q.text(name);
+                    if (!field.values().isEmpty() && !field.values().contains(text)) {
+                        throw q.invalid(name, "must be " + String.join(" or ", field.values()));
+                    }
+                    TextRule rule = QUIRK_RULES.get(name);
+                    if (rule != null && !rule.pattern().matcher(text).matches()) {
+                        throw q.invalid(name, rule.hint());
+                    }
+                    values.put(name, text);
+                }
+            }
         }
-        String bodyFormat = q.text("bodyFormat");
-        if (bodyFormat != null && !bodyFormat.equals("FORM") && !bodyFormat.equals("JSON")) {
-            throw q.invalid("bodyFormat", "must be FORM or JSON");
-        }
-        List<String> types = q.has("bearerTokenTypes") ? q.texts("bearerTokenTypes", false) : List.of();
-        Long lifetime = q.has("defaultTokenLifetimeSeconds")
-                ? q.requiredInteger("defaultTokenLifetimeSeconds", 1, 365L * 24 * 3600) : null;
-        Map<String, Map<String, String>> maps = new LinkedHashMap<>();
-        for (String field : List.of("extraQueryParameters", "extraFormParameters", "extraHeaders",
-                "extraAuthorizationParameters")) {
-            Map<String, String> map = q.textMap(field);
-            map.forEach((name, template) -> checkReferences(q, field + "." + name, template, variables,
-                    SECRET_ALLOWED.contains(field), false));
-            maps.put(field, map);
-        }
-        return new ProviderTemplate.Quirks(keyPath, bodyFormat, types, maps.get("extraQueryParameters"),
-                maps.get("extraFormParameters"), maps.get("extraHeaders"), maps.get("extraAuthorizationParameters"),
-                lifetime);
+        return new ProviderTemplate.Quirks(values);
     }
 
     /**

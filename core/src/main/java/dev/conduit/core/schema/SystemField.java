@@ -27,12 +27,14 @@ import java.util.function.Function;
  * @param min           the least whole number an {@code integer} or {@code duration} field (in seconds), or each item
  *                      of a list of integers, may take
  * @param max           the greatest such number
+ * @param templateQuirk whether a provider template may set it, under {@code quirks}
  * @param binding       how the value is read from a system, set on a builder and written as text; empty for the
  *                      variables, which every representation spells out on its own (a value plus a secret flag)
  */
 public record SystemField(String name, FieldGroup group, String label, FieldType type, boolean required,
         List<String> grantTypes, String help, Object defaultValue, List<String> values, String configKey,
-        boolean perEnvironment, FieldType itemType, long min, long max, Optional<Binding<?>> binding) {
+        boolean perEnvironment, FieldType itemType, long min, long max, boolean templateQuirk,
+        Optional<Binding<?>> binding) {
 
     public SystemField {
         Objects.requireNonNull(name, "name");

@@ -110,31 +110,35 @@ public final class SystemFields {
                     .help("Whether token requests carry the scope parameter; some providers refuse it")
                     .bind(s -> s.tokenRequest().includeScope(), Builder::includeScope, SystemFields::bool,
                             String::valueOf),
-            field("bodyFormat", TOKEN_REQUEST, FieldType.ENUM, "Request body format")
+            field("bodyFormat", TOKEN_REQUEST, FieldType.ENUM, "Request body format").templateQuirk()
                     .defaultValue(BodyFormat.FORM.name())
                     .values(Arrays.stream(BodyFormat.values()).map(Enum::name).toList())
                     .help("How the token request body is encoded: FORM (standard) or JSON")
                     .bind(s -> s.tokenRequest().bodyFormat(), Builder::bodyFormat, SystemFields::bodyFormat,
                             BodyFormat::name),
-            field("tokenResponseKey", TOKEN_REQUEST, FieldType.STRING, "Token key path")
+            field("tokenResponseKey", TOKEN_REQUEST, FieldType.STRING, "Token key path").templateQuirk()
                     .defaultValue(ConnectedSystem.DEFAULT_TOKEN_RESPONSE_KEY)
                     .help("Where the access token sits in the response: a key, or a dotted path such as data.token")
                     .text(s -> s.tokenRequest().tokenResponseKey(), Builder::tokenResponseKey),
             field("extraQueryParameters", TOKEN_REQUEST, FieldType.MAP, "Extra query parameters").configKey("extra-query")
+                    .templateQuirk()
                     .help("Added to the token endpoint URL; values may hold ${variable} templates")
                     .map(s -> s.tokenRequest().extraQueryParameters(), Builder::extraQueryParameters),
             field("extraFormParameters", TOKEN_REQUEST, FieldType.MAP, "Extra form parameters").configKey("extra-form")
+                    .templateQuirk()
                     .help("Added to the token request body; values may hold ${variable} templates")
                     .map(s -> s.tokenRequest().extraFormParameters(), Builder::extraFormParameters),
             field("extraHeaders", TOKEN_REQUEST, FieldType.MAP, "Extra headers").configKey("extra-header")
+                    .templateQuirk()
                     .help("Added to the token request; values may hold ${variable} templates")
                     .map(s -> s.tokenRequest().extraHeaders(), Builder::extraHeaders),
             field("extraAuthorizationParameters", TOKEN_REQUEST, FieldType.MAP, "Extra authorization parameters")
-                    .configKey("extra-authorization").grants(AUTHORIZATION_CODE)
+                    .configKey("extra-authorization").grants(AUTHORIZATION_CODE).templateQuirk()
                     .help("Added to the authorization request only, e.g. access_type=offline; values may hold "
                             + "${variable} templates of plain variables")
                     .map(s -> s.tokenRequest().extraAuthorizationParameters(), Builder::extraAuthorizationParameters),
             field("bearerTokenTypes", TOKEN_REQUEST, FieldType.LIST, "Bearer token types").items(FieldType.STRING)
+                    .templateQuirk()
                     .help("token_type values the provider uses for tokens sent as Bearer tokens, e.g. user (Slack); "
                             + "Bearer is always accepted")
                     .bind(s -> s.tokenRequest().bearerTokenTypes(), Builder::bearerTokenTypes, SystemFields::names,
@@ -152,7 +156,7 @@ public final class SystemFields {
                     .help("Seconds all attempts may take together, backoff included, 1 to 600")
                     .duration(s -> s.lifecycle().retryPolicy().maxWait(), Builder::retryMaxWait),
             field("defaultTokenLifetimeSeconds", LIFECYCLE, FieldType.DURATION, "Default token lifetime")
-                    .configKey("default-token-lifetime").range(1, Duration.ofDays(365).toSeconds())
+                    .configKey("default-token-lifetime").range(1, Duration.ofDays(365).toSeconds()).templateQuirk()
                     .defaultValue(ConnectedSystem.DEFAULT_TOKEN_LIFETIME.toSeconds())
                     .help("Seconds a token is taken to live when the response has no expires_in")
                     .duration(s -> s.lifecycle().defaultTokenLifetime(), Builder::defaultTokenLifetime),
@@ -167,10 +171,24 @@ public final class SystemFields {
                     .help("Resource server statuses that mean the token was refused: renew it and retry once")
                     .bind(s -> s.lifecycle().tokenRejectedStatuses(), Builder::tokenRejectedStatuses,
                             SystemFields::statuses, SystemFields::statusText),
+            // no default here: left out, the server-wide conduit.tokens.renewal-window-seconds applies
+            field("renewalWindowSeconds", LIFECYCLE, FieldType.DURATION, "Renewal window").configKey("renewal-window")
+                    .range(1, ConnectedSystem.MAX_RENEWAL_WINDOW.toSeconds())
+                    .help("Seconds: a token the resource server rejects is renewed at most once per window, and a token "
+                            + "whose renewal failed is served (while valid) and renewed again after it; left empty, "
+                            + "the server's conduit.tokens.renewal-window-seconds (default 30)")
+                    .duration(s -> s.lifecycle().renewalWindow().orElse(null), Builder::renewalWindow),
 
             field("integrationBaseUrl", INTEGRATION, FieldType.URL, "Integration base URL").perEnvironment()
                     .help("The resource server's base URL; the token is sent only to URLs under it")
                     .text(s -> s.integration().baseUrl().orElse(null), Builder::integrationBaseUrl),
+            // no default here: left out, the server-wide conduit.integration.deadline-seconds applies
+            field("callDeadlineSeconds", INTEGRATION, FieldType.DURATION, "Call deadline").configKey("call-deadline")
+                    .range(1, ConnectedSystem.MAX_CALL_DEADLINE.toSeconds())
+                    .help("Seconds one integration call may take, headers and whole body, the retry after a rejected "
+                            + "token included (504 INTEGRATION_CALL_TIMEOUT after it); left empty, the server's "
+                            + "conduit.integration.deadline-seconds (default 30)")
+                    .duration(s -> s.integration().callDeadline().orElse(null), Builder::callDeadline),
 
             field("variables", VARIABLES, FieldType.MAP, "Variables").perEnvironment()
                     .help("Values ${name} templates use, each {\"value\": \"...\"} or {\"secret\": true, \"value\": \"...\"}"))
@@ -197,6 +215,11 @@ public final class SystemFields {
     /** The write-only fields (client secret, assertion key), in catalogue order. */
     public static List<SystemField> secrets() {
         return ALL.stream().filter(SystemField::secret).toList();
+    }
+
+    /** The fields a provider template may set under {@code quirks}, in catalogue order. */
+    public static List<SystemField> templateQuirks() {
+        return ALL.stream().filter(SystemField::templateQuirk).toList();
     }
 
     /** The fields an export's customization file carries, in catalogue order. */
@@ -264,6 +287,7 @@ public final class SystemFields {
         private FieldType itemType;
         private long min = Long.MIN_VALUE;
         private long max = Long.MAX_VALUE;
+        private boolean templateQuirk;
         private SystemField.Binding<?> binding;
 
         Draft(String name, FieldGroup group, FieldType type, String label) {
@@ -284,6 +308,7 @@ public final class SystemFields {
         Draft perEnvironment() { perEnvironment = true; return this; }
         Draft items(FieldType type) { itemType = type; return this; }
         Draft range(long least, long greatest) { min = least; max = greatest; return this; }
+        Draft templateQuirk() { templateQuirk = true; return this; }
 
         <T> Draft bind(Function<ConnectedSystem, T> get, BiConsumer<Builder, T> set, Function<String, T> parse,
                 Function<T, String> format) {
@@ -307,7 +332,7 @@ public final class SystemFields {
 
         SystemField done() {
             return new SystemField(name, group, label, type, required, grantTypes, help, defaultValue, values,
-                    configKey, perEnvironment, itemType, min, max, Optional.ofNullable(binding));
+                    configKey, perEnvironment, itemType, min, max, templateQuirk, Optional.ofNullable(binding));
         }
     }
 }

@@ -44,11 +44,9 @@ public final class InMemoryPendingAuthorizationStore implements PendingAuthoriza
 
     public InMemoryPendingAuthorizationStore(Clock clock, int maxPerUser, Duration grace) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (maxPerUser < 1) {
-            throw new IllegalArgumentException("maxPerUser must be at least 1, was " + maxPerUser);
-        }
-        this.maxPerUser = maxPerUser;
-        this.grace = Objects.requireNonNull(grace, "grace");
+        PendingLimits limits = new PendingLimits(maxPerUser, grace);
+        this.maxPerUser = limits.maxPerUser();
+        this.grace = limits.grace();
     }
 
     /**

@@ -89,12 +89,8 @@ class IntegrationClientTest {
         return new IntegrationClient(systems, patient, TestSystems.loopbackPolicy(), TestSystems.fastSettings(), limits);
     }
 
-    @Test
-    void invokeWhenTheServerSendsHeadersThenStallsThenCutAtTheDeadline() {
-        IntegrationClient bounded = bounded(new CallLimits(Duration.ofSeconds(2), CallLimits.DEFAULT.maxResponseBytes()));
-        server.enqueue(okToken("tok-1", 3600));
-        server.path(ORDERS).enqueue(ScriptedResponse.headersThenStall());
-
+    /** The next call to the stalling resource server ends with 504 INTEGRATION_CALL_TIMEOUT at its 2 s deadline. */
+    private static void assertCutAfterTwoSeconds(IntegrationClient bounded) {
         long started = System.nanoTime();
         assertThatThrownBy(() -> bounded.invoke(NAME, APP, IntegrationRequest.get("orders/42")))
                 .isInstanceOfSatisfying(ConduitException.class, e -> {
@@ -102,11 +98,59 @@ class IntegrationClientTest {
                     assertThat(e.code().httpStatus()).isEqualTo(504);
                     assertThat(e.getMessage()).contains("deadline of 2000 ms");
                 });
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        // not shorter than the deadline; the upper bound only keeps a loaded machine from failing the test
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(1900),
+                Duration.ofSeconds(20));
+    }
 
-        assertThat(took).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(10));
-        assertThat(server.requestCount(ORDERS)).isEqualTo(1);
+    @Test
+    void invokeWhenTheServerSendsHeadersThenStallsThenCutAtTheDeadline() {
+        IntegrationClient bounded = bounded(new CallLimits(Duration.ofSeconds(2), CallLimits.DEFAULT.maxResponseBytes()));
+        server.enqueue(okToken("tok-1", 3600));
+        server.path(ORDERS).enqueue(json(200, "{}"), ScriptedResponse.headersThenStall());
+        // the token obtained and the connection made by a first call, so that a slow machine does not spend the 2 s
+        // deadline on them before the stalling answer
+        assertThat(bounded.invoke(NAME, APP, IntegrationRequest.get("orders/42")).status()).isEqualTo(200);
+
+        assertCutAfterTwoSeconds(bounded);
+        assertThat(server.requestCount(ORDERS)).isEqualTo(2);
         assertThat(server.requestCount("/token")).isEqualTo(1);
+    }
+
+    @Test
+    void invokeWhenTheSystemSetsItsOwnDeadlineThenItWinsOverTheServersDeadline() {
+        IntegrationClient bounded = bounded(CallLimits.DEFAULT);
+        server.enqueue(okToken("tok-1", 3600));
+        server.path(ORDERS).enqueue(json(200, "{}"), ScriptedResponse.headersThenStall());
+        // the token obtained and the connection made first, under the server's 30 s, so that a slow machine does not
+        // spend the system's 2 s on them
+        assertThat(bounded.invoke(NAME, APP, IntegrationRequest.get("orders/42")).status()).isEqualTo(200);
+        systems.update(systems.get(NAME).toBuilder().callDeadline(Duration.ofSeconds(2)).build());
+
+        assertCutAfterTwoSeconds(bounded);
+        assertThat(server.requestCount(ORDERS)).isEqualTo(2);
+        assertThat(server.requestCount("/token")).isEqualTo(1);
+    }
+
+    @Test
+    void invokeWhenTheSystemSetsALongerRenewalWindowThenARejectionInsideItRenewsNothing() {
+        systems.update(systems.get(NAME).toBuilder().renewalWindow(Duration.ofMinutes(5)).build());
+        server.enqueue(okToken("rejected-one", 3600), okToken("never-fetched", 3600));
+        server.path(ORDERS).setDefault(status(404));
+        tokens.accessToken(systems.get(NAME), APP);
+        // past the server's 30 s window, inside the system's 5 minutes
+        clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1));
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(client.invoke(NAME, APP, IntegrationRequest.get("orders/42")).status()).isEqualTo(404);
+        }
+        assertThat(server.requestCount("/token")).isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(5));
+        IntegrationResponse afterTheWindow = client.invoke(NAME, APP, IntegrationRequest.get("orders/42"));
+
+        assertThat(afterTheWindow.tokenRenewed()).isTrue();
+        assertThat(server.requestCount("/token")).isEqualTo(2);
     }
 
     @Test

@@ -87,6 +87,8 @@ public final class TestSystems {
                 .tokenRejectedStatuses(Set.of(401, 419))
                 .defaultTokenLifetime(Duration.ofMinutes(20))
                 .refreshAhead(Duration.ofSeconds(30))
+                .renewalWindow(Duration.ofSeconds(45))
+                .callDeadline(Duration.ofSeconds(12))
                 .extraAuthorizationParameters(java.util.Map.of("access_type", "offline"))
                 .bearerTokenTypes(Set.of("user"))
                 .template(new dev.conduit.api.system.TemplateReference("keycloak", 2))

@@ -14,10 +14,9 @@ import dev.conduit.core.config.LayeredSystemRepository;
 import dev.conduit.core.crypto.KeyRotation;
 import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.core.discovery.MetadataDiscovery;
+import dev.conduit.core.engine.Engine;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
-import dev.conduit.core.endpoint.TokenEndpointFactory;
-import dev.conduit.core.endpoint.TokenIntrospection;
 import dev.conduit.core.integration.CallLimits;
 import dev.conduit.core.integration.IntegrationClient;
 import dev.conduit.core.invalidation.Invalidations;
@@ -35,7 +34,6 @@ import dev.conduit.web.observe.ConduitTracing;
 import dev.conduit.web.observe.LibertyLogFields;
 import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.core.policy.HostResolver;
-import dev.conduit.core.store.CachingSystemRepository;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.json.RequestBodies;
@@ -212,32 +210,53 @@ public class EngineProducers {
                 ConfigProvider.getConfig(EngineProducers.class.getClassLoader())));
     }
 
-    /** The systems declared in configuration (read-only) over the ones administrators store in the database. */
+    /**
+     * The engine over the database's stores, wired as {@link Engine} wires it for the tests and benchmarks too: the
+     * systems declared in configuration (read-only) over the ones administrators store in the database, which are kept
+     * briefly in memory ({@code conduit.systems.cache-seconds}), so that an integration call does not read and decrypt
+     * its system each time, and forgotten when any server changes them ({@link Invalidations}).
+     */
     @Produces
     @Singleton
-    ConnectedSystemRepository systems(ConfiguredSystems configured, MigratedDatabase database, SecretCipher cipher,
-            Clock clock, Invalidations invalidations) {
-        // stored systems are kept briefly in memory, so an integration call does not read and decrypt its system
-        // each time; declared ones are re-read from configuration at every use
-        Duration timeToLive = ConfigProvider.getConfig(EngineProducers.class.getClassLoader())
-                .getOptionalValue(ConduitSettings.SYSTEM_CACHE_SECONDS, Integer.class).map(Duration::ofSeconds)
-                .orElse(Duration.ofSeconds(2));
+    Engine engine(ConfiguredSystems configured, MigratedDatabase database, SecretCipher cipher, Clock clock,
+            GrantRegistry grants, EndpointPolicy policy, HttpSettings http, EngineObserver observer,
+            Invalidations invalidations) {
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
         JdbcConnectedSystemRepository stored = new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock);
         stored.sealRowsOfEarlierVersions();
-        return new LayeredSystemRepository(configured, new CachingSystemRepository(stored, clock, timeToLive, invalidations),
-                clock);
+        return Engine.builder(stored, new JdbcTokenStore(database.dataSource(), cipher, clock), grants, clock)
+                .pendingAuthorizations(new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock))
+                .declared(configured).policy(policy).http(http).observer(observer).invalidations(invalidations)
+                .sleeper(Sleeper.THREAD)
+                .renewalWindow(config.getOptionalValue(ConduitSettings.RENEWAL_WINDOW_SECONDS, Integer.class)
+                        .map(Duration::ofSeconds).orElse(TokenService.DEFAULT_RENEWAL_WINDOW))
+                .callLimits(new CallLimits(
+                        config.getOptionalValue(ConduitSettings.INTEGRATION_DEADLINE_SECONDS, Integer.class)
+                                .map(Duration::ofSeconds).orElse(CallLimits.DEFAULT.deadline()),
+                        config.getOptionalValue(ConduitSettings.INTEGRATION_MAX_RESPONSE_BYTES, Integer.class)
+                                .orElse(CallLimits.DEFAULT.maxResponseBytes())))
+                .systemCache(config.getOptionalValue(ConduitSettings.SYSTEM_CACHE_SECONDS, Integer.class)
+                        .map(Duration::ofSeconds).orElse(Engine.DEFAULT_SYSTEM_CACHE))
+                .build();
+    }
+
+    /** Every system: declared in configuration over stored in the database. */
+    @Produces
+    @Singleton
+    ConnectedSystemRepository systems(Engine engine) {
+        return engine.systems();
     }
 
     @Produces
     @Singleton
-    TokenStore tokenStore(MigratedDatabase database, SecretCipher cipher, Clock clock) {
-        return new JdbcTokenStore(database.dataSource(), cipher, clock);
+    TokenStore tokenStore(Engine engine) {
+        return engine.tokens();
     }
 
     @Produces
     @Singleton
-    PendingAuthorizationStore pendingAuthorizations(MigratedDatabase database, SecretCipher cipher, Clock clock) {
-        return new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock);
+    PendingAuthorizationStore pendingAuthorizations(Engine engine) {
+        return engine.pendingAuthorizations();
     }
 
     /**
@@ -255,15 +274,15 @@ public class EngineProducers {
     /** Reads an issuer's metadata when a system is saved with an issuer and no endpoints (RFC 8414, OIDC Discovery). */
     @Produces
     @Singleton
-    MetadataDiscovery metadataDiscovery(EndpointPolicy policy, HttpSettings http) {
-        return new MetadataDiscovery(policy, http);
+    MetadataDiscovery metadataDiscovery(Engine engine) {
+        return engine.discovery();
     }
 
     /** Both the token endpoints lent to grants and the introspection of the tokens they issue. */
     @Produces
     @Singleton
-    HttpTokenEndpointFactory tokenEndpoints(EndpointPolicy policy, HttpSettings http, Clock clock) {
-        return new HttpTokenEndpointFactory(policy, http, clock);
+    HttpTokenEndpointFactory tokenEndpoints(Engine engine) {
+        return engine.endpoints();
     }
 
     /**
@@ -272,44 +291,33 @@ public class EngineProducers {
      */
     @Produces
     @Singleton
-    EngineObserver observer(MetricRegistry registry, OpenTelemetry openTelemetry, ConnectedSystemRepository systems,
+    EngineObserver observer(MetricRegistry registry, OpenTelemetry openTelemetry, ConfiguredSystems configured,
             MigratedDatabase database, SecretCipher cipher, Clock clock) {
         LogFields.install(LibertyLogFields.create()); // the system and ErrorCode as fields of JSON log lines
+        // the gauges read the database at each scrape, through stores of their own: the engine takes this observer
         JdbcPendingAuthorizationStore pending = new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock);
+        ConnectedSystemRepository systems = new LayeredSystemRepository(configured,
+                new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock), clock);
         return EngineObserver.all(new ConduitMetrics(registry, systems, pending::countWaiting),
                 new ConduitTracing(openTelemetry));
     }
 
     @Produces
     @Singleton
-    TokenService tokenService(ConnectedSystemRepository systems, TokenStore store, GrantRegistry grants,
-            TokenEndpointFactory endpoints, Clock clock, EngineObserver observer, Invalidations invalidations) {
-        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
-        Duration renewalWindow = config.getOptionalValue(ConduitSettings.RENEWAL_WINDOW_SECONDS, Integer.class)
-                .map(Duration::ofSeconds).orElse(TokenService.DEFAULT_RENEWAL_WINDOW);
-        return new TokenService(systems, store, grants, endpoints, clock, Sleeper.THREAD, renewalWindow, observer,
-                invalidations);
+    TokenService tokenService(Engine engine) {
+        return engine.tokenService();
     }
 
     @Produces
     @Singleton
-    AuthorizationService authorizationService(ConnectedSystemRepository systems, TokenStore store,
-            PendingAuthorizationStore pending, GrantRegistry grants, TokenEndpointFactory endpoints,
-            TokenService tokens, Clock clock) {
-        return new AuthorizationService(systems, store, pending, grants, endpoints, tokens, clock);
+    AuthorizationService authorizationService(Engine engine) {
+        return engine.authorizations();
     }
 
     @Produces
     @Singleton
-    IntegrationClient integrationClient(ConnectedSystemRepository systems, TokenService tokens, EndpointPolicy policy,
-            HttpSettings http, EngineObserver observer) {
-        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
-        CallLimits limits = new CallLimits(
-                config.getOptionalValue(ConduitSettings.INTEGRATION_DEADLINE_SECONDS, Integer.class)
-                        .map(Duration::ofSeconds).orElse(CallLimits.DEFAULT.deadline()),
-                config.getOptionalValue(ConduitSettings.INTEGRATION_MAX_RESPONSE_BYTES, Integer.class)
-                        .orElse(CallLimits.DEFAULT.maxResponseBytes()));
-        return new IntegrationClient(systems, tokens, policy, http, limits, observer);
+    IntegrationClient integrationClient(Engine engine) {
+        return engine.integration();
     }
 
     @Produces
@@ -324,11 +332,8 @@ public class EngineProducers {
 
     @Produces
     @Singleton
-    SystemAdministration administration(ConnectedSystemRepository systems, GrantRegistry grants,
-            EndpointPolicy policy, TokenService tokens, Clock clock, ConfiguredSystems configured,
-            MetadataDiscovery discovery, TokenIntrospection introspection) {
-        return new SystemAdministration(systems, grants, policy::checkSystem, tokens, clock, configured, discovery,
-                introspection);
+    SystemAdministration administration(Engine engine) {
+        return engine.administration();
     }
 
     @Produces

@@ -3,7 +3,7 @@ package dev.conduit.web.invoke;
 import dev.conduit.core.integration.IntegrationRequest;
 import dev.conduit.core.integration.IntegrationResponse;
 import dev.conduit.web.json.JsonFields;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -26,6 +26,9 @@ import java.util.Set;
  * UTF-8 text travels as base64.
  */
 public final class InvokeJson {
+
+    /** Looked up once: {@code JSON.createObjectBuilder()} looks the provider up through the service loader each time. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private InvokeJson() {
     }
@@ -50,13 +53,13 @@ public final class InvokeJson {
     }
 
     public static JsonObject write(IntegrationResponse response) {
-        JsonObjectBuilder headers = Json.createObjectBuilder();
+        JsonObjectBuilder headers = JSON.createObjectBuilder();
         response.headers().forEach((name, values) -> {
-            JsonArrayBuilder list = Json.createArrayBuilder();
+            JsonArrayBuilder list = JSON.createArrayBuilder();
             values.forEach(list::add);
             headers.add(name, list);
         });
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JSON.createObjectBuilder()
                 .add("status", response.status())
                 .add("headers", headers)
                 .add("tokenRenewed", response.tokenRenewed());

@@ -162,7 +162,8 @@ final class ConnectedSystemDocument {
         /** Members stored under another name; a nested REST member ({@code retryPolicy.maxAttempts}) is stored flat. */
         private static final Map<String, String> RENAMED = Map.of("retryPolicy.maxAttempts", "retryMaxAttempts",
                 "retryPolicy.maxWaitSeconds", "retryMaxWait", "defaultTokenLifetimeSeconds", "defaultTokenLifetime",
-                "refreshAheadSeconds", "refreshAhead");
+                "refreshAheadSeconds", "refreshAhead", "renewalWindowSeconds", "renewalWindow",
+                "callDeadlineSeconds", "callDeadline");
         private static final String TEMPLATE_ID = "templateId";
         private static final String TEMPLATE_VERSION = "templateVersion";
 
@@ -198,7 +199,8 @@ final class ConnectedSystemDocument {
                 }
             });
             // a duration keeps its precision as ISO-8601 text, where the REST representation shows whole seconds
-            durations().forEach(f -> out.add(stored(f.name()), f.text(system)));
+            // an optional one left unset (the server's setting applies) is left out
+            durations().forEach(f -> Optional.ofNullable(f.text(system)).ifPresent(t -> out.add(stored(f.name()), t)));
             return out.build();
         }
 

@@ -12,6 +12,7 @@ import dev.conduit.core.crypto.ReEncryptable;
 import dev.conduit.core.crypto.ReEncryption;
 import dev.conduit.core.crypto.SecretCipher;
 import dev.conduit.core.store.InMemoryPendingAuthorizationStore;
+import dev.conduit.core.store.PendingLimits;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,11 +80,9 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.secrets = new SealedSecrets(cipher);
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (maxPerUser < 1) {
-            throw new IllegalArgumentException("maxPerUser must be at least 1, was " + maxPerUser);
-        }
-        this.maxPerUser = maxPerUser;
-        this.grace = Objects.requireNonNull(grace, "grace");
+        PendingLimits limits = new PendingLimits(maxPerUser, grace);
+        this.maxPerUser = limits.maxPerUser();
+        this.grace = limits.grace();
     }
 
     /**

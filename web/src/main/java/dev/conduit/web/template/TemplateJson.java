@@ -59,21 +59,13 @@ public final class TemplateJson {
         t.grantTypes().forEach(g -> scopes.add(g, t.scope().forGrantType(g)));
         JsonObjectBuilder endpoints = Json.createObjectBuilder(Map.copyOf(t.endpoints().byField()))
                 .add("discover", t.endpoints().discover());
-        ProviderTemplate.Quirks q = t.quirks();
         JsonObjectBuilder quirks = Json.createObjectBuilder();
-        optional(quirks, "tokenResponseKey", q.tokenResponseKey());
-        optional(quirks, "bodyFormat", q.bodyFormat());
-        if (!q.bearerTokenTypes().isEmpty()) {
-            quirks.add("bearerTokenTypes", Json.createArrayBuilder(q.bearerTokenTypes()));
-        }
-        q.parameterMaps().forEach((field, map) -> {
-            if (!map.isEmpty()) {
-                quirks.add(field, Json.createObjectBuilder(Map.copyOf(map)));
+        t.quirks().values().forEach((field, value) -> {
+            // an empty list or map says nothing: left out, as a quirk the template does not give
+            if (!(value instanceof java.util.Collection<?> c && c.isEmpty()) && !(value instanceof Map<?, ?> m && m.isEmpty())) {
+                quirks.add(field, Json.createObjectBuilder(Map.of(field, value)).build().get(field));
             }
         });
-        if (q.defaultTokenLifetimeSeconds() != null) {
-            quirks.add("defaultTokenLifetimeSeconds", q.defaultTokenLifetimeSeconds());
-        }
         JsonObjectBuilder json = Json.createObjectBuilder()
                 .add("id", t.id())
                 .add("displayName", t.displayName())

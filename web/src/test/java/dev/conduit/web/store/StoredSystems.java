@@ -72,6 +72,8 @@ final class StoredSystems {
                 .bearerTokenTypes(Set.of("user"))
                 .template(new TemplateReference("acme-idp", 3))
                 .defaultTokenLifetime(Duration.ofMinutes(17).plusSeconds(3))
-                .refreshAhead(Duration.ofMillis(12_500));
+                .refreshAhead(Duration.ofMillis(12_500))
+                .renewalWindow(Duration.ofSeconds(45))
+                .callDeadline(Duration.ofSeconds(12));
     }
 }
