@@ -91,14 +91,13 @@ public final class ConduitSide {
                 .build();
     }
 
-    /** The per-user system, read once, as a caller passes it to {@link TokenService#accessToken}. */
     /**
      * A token service of another server: its own view of the systems and its own store instance over the same
      * database, the same grants and endpoints, and the invalidations it shares with the other servers.
      */
     public TokenService tokenServiceOf(ConnectedSystemRepository systems, TokenStore store,
             Invalidations invalidations) {
-        return new TokenService(systems, store, grants, endpoints, clock, Sleeper.THREAD,
+        return new TokenService(systems, store, grants, engine.endpoints(), clock, Sleeper.THREAD,
                 TokenService.DEFAULT_RENEWAL_WINDOW, EngineObserver.NONE, invalidations);
     }
 
@@ -107,6 +106,7 @@ public final class ConduitSide {
         return perApp;
     }
 
+    /** The per-user system, read once, as a caller passes it to {@link TokenService#accessToken}. */
     public ConnectedSystem userSystem() {
         return perUser;
     }
