@@ -26,7 +26,10 @@ public class LocalInvalidations implements Invalidations {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Tells every listener of this JVM; one listener's failure does not keep the others from hearing it. */
+    /**
+     * Tells every listener of this JVM, in the order they subscribed; one listener's failure does not keep the others
+     * from hearing it.
+     */
     protected final void deliver(Invalidation invalidation) {
         Objects.requireNonNull(invalidation, "invalidation");
         for (InvalidationListener listener : listeners) {

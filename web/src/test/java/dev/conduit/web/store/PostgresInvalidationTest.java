@@ -112,8 +112,6 @@ class PostgresInvalidationTest {
         DataSource pool = postgres.newDataSource();
         PostgresInvalidations invalidations = PostgresInvalidations.start(pool);
         closing.add(invalidations);
-        BlockingQueue<Invalidation> heard = new LinkedBlockingQueue<>();
-        invalidations.subscribe(heard::add);
         // a system cache far longer than the test: only a notification can make this node read a system again
         CachingSystemRepository systems = new CachingSystemRepository(
                 new JdbcConnectedSystemRepository(pool, cipher, clock), clock, Duration.ofHours(1), invalidations);
@@ -121,6 +119,10 @@ class PostgresInvalidationTest {
                 GrantRegistry.of(new ClientCredentialsGrant(), new UserRefreshGrant()),
                 new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.answeringSettings(), clock),
                 clock, wait -> { }, TokenService.DEFAULT_RENEWAL_WINDOW, EngineObserver.NONE, invalidations);
+        // listeners hear in the order they subscribed: the test's queue last, so that when the test hears an
+        // invalidation, the system cache and the token cache have already forgotten what it names
+        BlockingQueue<Invalidation> heard = new LinkedBlockingQueue<>();
+        invalidations.subscribe(heard::add);
         awaitListening(invalidations);
         return new Node(invalidations, systems, tokens, heard);
     }
