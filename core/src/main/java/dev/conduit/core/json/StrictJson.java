@@ -24,8 +24,8 @@ import java.util.Set;
  * an object, nothing but white space after the value.
  *
  * <p>Conduit binds JSON with JSON-P (Jakarta JSON Processing 2.1) alone: Liberty's {@code jsonp-2.1} feature provides
- * it (Eclipse Parsson), the web layer and the connected-system field description already speak it, and the WAR carries
- * no JSON library of its own. JSON-P's {@code JsonConfig.KEY_STRATEGY} {@code NONE} is honoured by Parsson's
+ * it (Eclipse Parsson), the web layer and the connected-system field description already speak it, and the WAR packages
+ * no JSON library for it. JSON-P's {@code JsonConfig.KEY_STRATEGY} {@code NONE} is honoured by Parsson's
  * {@code JsonReader} but not by {@code JsonParser.getValue}, and a {@code JsonReader} accepts trailing content; so the
  * document is walked once with the streaming parser, which refuses both. A repeated {@code access_token} is the kind of
  * answer two parsers read differently, which is why it is refused rather than resolved.

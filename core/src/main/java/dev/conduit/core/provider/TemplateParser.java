@@ -2,8 +2,8 @@ package dev.conduit.core.provider;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.system.ClientAuthMethod;
-import dev.conduit.core.schema.SystemField;
 import dev.conduit.core.json.StrictJson;
+import dev.conduit.core.schema.SystemField;
 import dev.conduit.core.schema.SystemFields;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
