@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +44,8 @@ import javax.sql.DataSource;
  * <p>A lease expires at {@code lease_until}, so a node that crashed while holding one blocks that key only until then;
  * a lease this node left behind (its database went away before the release) is taken back at once by this node. The
  * first acquisition of a key has no row to lease yet: the store inserts an empty row (tolerating losing the race to
- * another node's identical insert) and leases that. An empty row reads as "no token".
+ * another node's identical insert) and leases that. An empty row reads as "no token", and lasts only while leased: a
+ * change that ends with no token (a disconnect, a failed first request) deletes the row as it releases the lease.
  *
  * <p>A change that outlasts its lease (longer than the lease duration) is not stored, since another node may own the
  * key by then; nor is a change whose key was removed meanwhile (disconnect, edit, delete).
@@ -63,7 +63,10 @@ public final class JdbcTokenStore implements TokenStore, ReEncryptable {
 
     private static final Logger LOG = Logger.getLogger(JdbcTokenStore.class.getName());
 
-    /** A row may vanish between insert and lease (a concurrent remove); try again a few times, then give up. */
+    /**
+     * A row may vanish between insert and lease (a concurrent remove, or a holder whose change emptied it); after this
+     * many times in a row without ever seeing a holder, give up.
+     */
     private static final int MAX_LEASE_ATTEMPTS = 10;
 
     /** Waiting for a lease polls; the pause grows from the first to the last value, so short holds cost little. */
@@ -89,6 +92,9 @@ public final class JdbcTokenStore implements TokenStore, ReEncryptable {
             + " lease_until = NULL WHERE " + KEY + " AND lease_owner = ?";
     private static final String RELEASE =
             "UPDATE conduit_token SET lease_owner = NULL, lease_until = NULL WHERE " + KEY + " AND lease_owner = ?";
+    private static final String DELETE_AND_RELEASE = "DELETE FROM conduit_token WHERE " + KEY + " AND lease_owner = ?";
+    private static final String DELETE_EMPTY_AND_RELEASE =
+            "DELETE FROM conduit_token WHERE " + KEY + " AND lease_owner = ? AND access_token IS NULL";
     private static final String DELETE_UNLEASED =
             "DELETE FROM conduit_token WHERE " + KEY + " AND (lease_owner IS NULL OR lease_until <= ?)";
     private static final String DELETE = "DELETE FROM conduit_token WHERE " + KEY;
@@ -237,10 +243,13 @@ public final class JdbcTokenStore implements TokenStore, ReEncryptable {
                     return select(connection, key);
                 }
                 Optional<String> holder = select(connection, key, LEASE_HOLDER);
+                if (holder.isPresent()) {
+                    vanished = 0; // a holder that deletes the row when done is progress, not a loop
+                }
                 if (holder.isEmpty()) {
                     if (++vanished > MAX_LEASE_ATTEMPTS) {
                         throw ConduitException.builder(ErrorCode.STORE_UNAVAILABLE, "Could not lease the token of "
-                                + describe(key) + ": its row was removed " + MAX_LEASE_ATTEMPTS + " times meanwhile")
+                                + describe(key) + ": its row was removed " + MAX_LEASE_ATTEMPTS + " times in a row")
                                 .system(key.systemName()).build();
                     }
                     insertEmptyRow(connection, key);
@@ -298,12 +307,12 @@ public final class JdbcTokenStore implements TokenStore, ReEncryptable {
         }
     }
 
+    /** Releases the lease after a failed change; a row that holds no token (its first acquisition) goes with it. */
     private void release(TokenKey key, String owner, Throwable failure) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement release = connection.prepareStatement(RELEASE)) {
-            int next = bindKey(release, 1, key);
-            release.setString(next, owner);
-            release.executeUpdate();
+        try (Connection connection = dataSource.getConnection()) {
+            if (leased(connection, DELETE_EMPTY_AND_RELEASE, key, owner) == 0) {
+                leased(connection, RELEASE, key, owner);
+            }
         } catch (SQLException e) {
             // the lease expires by itself, and this node takes it back at once
             failure.addSuppressed(e);
@@ -313,26 +322,28 @@ public final class JdbcTokenStore implements TokenStore, ReEncryptable {
 
     /**
      * Stores the change's result and releases the lease in one statement, only while this update still owns it. Empty
-     * clears the row rather than deleting it: callers waiting for the key then find the row, instead of racing to
-     * insert a new one.
+     * deletes the row, so that a disconnect (of a user who may never have authorized) leaves nothing behind; callers
+     * waiting for the key then insert a new row to lease.
      */
     private void writeAndRelease(TokenKey key, String owner, Optional<TokenSet> result) {
+        if (result.isEmpty()) {
+            try (Connection connection = dataSource.getConnection()) {
+                leased(connection, DELETE_AND_RELEASE, key, owner);
+            } catch (SQLException e) {
+                throw Jdbc.failure("remove the token of " + describe(key), e);
+            }
+            return;
+        }
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement(WRITE_AND_RELEASE)) {
-            if (result.isPresent()) {
-                TokenSet tokens = result.get();
-                update.setString(1, secrets.seal(tokens.accessToken(), context(key, "access_token")));
-                update.setString(2, tokens.refreshTokenIfAny()
-                        .map(refresh -> secrets.seal(refresh, context(key, "refresh_token"))).orElse(null));
-                update.setString(3, tokens.tokenType());
-                Jdbc.setTimestamp(update, 4, tokens.issuedAt());
-                Jdbc.setTimestamp(update, 5, tokens.expiresAt());
-                update.setString(6, tokens.scope().isEmpty() ? null : tokens.scope().toString());
-            } else {
-                for (int column = 1; column <= 6; column++) {
-                    update.setNull(column, column == 4 || column == 5 ? Types.TIMESTAMP_WITH_TIMEZONE : Types.VARCHAR);
-                }
-            }
+            TokenSet tokens = result.get();
+            update.setString(1, secrets.seal(tokens.accessToken(), context(key, "access_token")));
+            update.setString(2, tokens.refreshTokenIfAny()
+                    .map(refresh -> secrets.seal(refresh, context(key, "refresh_token"))).orElse(null));
+            update.setString(3, tokens.tokenType());
+            Jdbc.setTimestamp(update, 4, tokens.issuedAt());
+            Jdbc.setTimestamp(update, 5, tokens.expiresAt());
+            update.setString(6, tokens.scope().isEmpty() ? null : tokens.scope().toString());
             Jdbc.setTimestamp(update, 7, clock.instant());
             int next = bindKey(update, 8, key);
             update.setString(next, owner);
@@ -342,6 +353,15 @@ public final class JdbcTokenStore implements TokenStore, ReEncryptable {
             }
         } catch (SQLException e) {
             throw Jdbc.failure("store the token of " + describe(key), e);
+        }
+    }
+
+    /** Runs a statement of the key's row that holds only while {@code owner} has the lease; the rows it changed. */
+    private static int leased(Connection connection, String sql, TokenKey key, String owner) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int next = bindKey(statement, 1, key);
+            statement.setString(next, owner);
+            return statement.executeUpdate();
         }
     }
 

@@ -215,9 +215,20 @@ abstract class TokenStoreContract {
 
         assertThat(result).isEmpty();
         assertThat(store.load(ALICE)).isEmpty();
-        // what may remain is the key's lock row, with no token in it
-        assertThat(Sql.queryString(dataSource, "SELECT COUNT(*) FROM conduit_token WHERE access_token IS NOT NULL"
-                + " OR refresh_token IS NOT NULL OR token_type IS NOT NULL OR scope IS NOT NULL")).isEqualTo("0");
+        assertThat(Sql.queryString(dataSource, "SELECT COUNT(*) FROM conduit_token")).isEqualTo("0");
+    }
+
+    @Test
+    void updateWhenNothingWasStoredAndTheChangeReturnsEmptyThenNoRowRemains() {
+        // a disconnect of a user who never authorized
+        Optional<TokenSet> result = store.update(BOB, current -> {
+            assertThat(current).isEmpty();
+            return Optional.empty();
+        });
+
+        assertThat(result).isEmpty();
+        assertThat(Sql.queryString(dataSource, "SELECT COUNT(*) FROM conduit_token")).isEqualTo("0");
+        assertThat(store.update(BOB, current -> Optional.of(tokens()))).isPresent();
     }
 
     @Test
@@ -242,6 +253,7 @@ abstract class TokenStoreContract {
         })).isInstanceOf(IllegalStateException.class).hasMessage("token endpoint down");
 
         assertThat(store.load(BOB)).isEmpty();
+        assertThat(Sql.queryString(dataSource, "SELECT COUNT(*) FROM conduit_token")).as("no empty row").isEqualTo("0");
         assertThat(store.update(BOB, current -> Optional.of(tokens()))).isPresent();
     }
 
