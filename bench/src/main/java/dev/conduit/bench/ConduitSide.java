@@ -38,6 +38,9 @@ public final class ConduitSide {
     public static final String USER_SYSTEM = "bench-users";
 
     private final TokenStore store;
+    private final ConnectedSystemRepository systems;
+    /** Tokens go only to loopback addresses: every server of the benchmarks listens there. */
+    private final EndpointPolicy policy = EndpointPolicy.allowingLoopback(List.of());
     private final GrantRegistry grants;
     /** The engine as the server wires it, over the given stores. */
     private final Engine engine;
@@ -60,12 +63,13 @@ public final class ConduitSide {
     public ConduitSide(String tokenUrl, Clock clock, TokenStore store, ConnectedSystemRepository systems) {
         this.clock = clock;
         this.store = store;
+        this.systems = systems;
         systems.create(system(SYSTEM, ClientCredentialsGrant.TYPE, tokenUrl));
         systems.create(system(USER_SYSTEM, PerUserBenchGrant.TYPE, tokenUrl));
         this.perApp = systems.get(SYSTEM);
         this.perUser = systems.get(USER_SYSTEM);
         this.grants = GrantRegistry.of(new ClientCredentialsGrant(), new PerUserBenchGrant());
-        this.engine = Engine.builder(systems, store, grants, clock).policy(EndpointPolicy.allowingLoopback(List.of()))
+        this.engine = Engine.builder(systems, store, grants, clock).policy(policy)
                 .build();
         this.tokens = engine.tokenService();
     }
@@ -76,6 +80,26 @@ public final class ConduitSide {
      */
     public TokenService newTokenService() {
         return new TokenService(engine.systems(), store, grants, engine.endpoints(), clock);
+    }
+
+    /**
+     * Registers another per-app client credentials system whose tokens go to calls under {@code integrationBaseUrl}
+     * (what a typed Rest Client needs), on the same token endpoint, and returns it as read back.
+     */
+    public ConnectedSystem registerIntegration(String name, String tokenUrl, String integrationBaseUrl) {
+        systems.create(system(name, ClientCredentialsGrant.TYPE, tokenUrl).toBuilder()
+                .integrationBaseUrl(integrationBaseUrl).build());
+        return systems.get(name);
+    }
+
+    /** The engine as the server wires it: its administration and authorizations. */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** Where the engine lets tokens go. */
+    public EndpointPolicy policy() {
+        return policy;
     }
 
     private static ConnectedSystem system(String name, String grantType, String tokenUrl) {

@@ -97,4 +97,19 @@ class BenchHarnessTest {
         assertThat(ExpiryBurst.percentile(sorted, 0.99)).isEqualTo(99);
         assertThat(ExpiryBurst.percentile(new long[] {7}, 0.99)).isEqualTo(7);
     }
+
+    @Test
+    void typedClientWhenBothSidesCallThenEachGetsTheKibAnswerAndConduitFetchesOneToken() throws Exception {
+        TypedClientBenchmark typed = new TypedClientBenchmark();
+        typed.start();
+        try {
+            for (int i = 0; i < 20; i++) {
+                assertThat(typed.conduit()).hasSize(LoopbackResourceServer.KIB.length).startsWith("{\"items\":");
+                assertThat(typed.staticBearer()).hasSize(LoopbackResourceServer.KIB.length);
+            }
+        } finally {
+            // fails unless the token endpoint saw exactly its two requests and the resource server refused nothing
+            typed.stop();
+        }
+    }
 }

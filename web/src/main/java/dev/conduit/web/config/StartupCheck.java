@@ -12,6 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import dev.conduit.web.health.EncryptionKeyReadiness;
+import dev.conduit.web.security.SignInSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -32,7 +35,8 @@ public class StartupCheck {
 
     void onStart(@Observes Startup startup, GrantRegistry grants, TokenService tokens, ConduitSettings settings,
             ConfiguredSystems configured, SystemAdministration admin, TemplateCatalog templates,
-            EngineProducers.MigratedDatabase database, @Readiness EncryptionKeyReadiness keys) {
+            EngineProducers.MigratedDatabase database, @Readiness EncryptionKeyReadiness keys,
+            SignInSettings signIn) {
         sharedDatabaseWithoutPublicUrl(database.postgresql(), settings.publicUrl()).ifPresent(LOG::warning);
         try {
             keys.check(); // logs the key ids this server lacks, if any, at once rather than at the first probe
@@ -52,6 +56,9 @@ public class StartupCheck {
         for (String unsafe : UnsafeSettings.warnings(key -> config.getOptionalValue(key, String.class))) {
             LOG.warning(() -> "Unsafe setting for production: " + unsafe);
         }
+        productionWithoutSignIn(config.getOptionalValue("conduit.profile", String.class),
+                config.getOptionalValue("conduit.registry.file", String.class).map(Path::of).filter(Files::isRegularFile),
+                signIn.oidc().isPresent()).ifPresent(LOG::warning);
         LOG.info(() -> "Conduit ready: grants " + grants.types() + ", systems declared in configuration "
                 + configured.names() + ", loopback http endpoints "
                 + (settings.allowLoopbackHttp() ? "allowed" : "refused") + ", public URL "
@@ -73,6 +80,23 @@ public class StartupCheck {
                 + " share: each server then shows redirect URIs (<url>/oauth/callback) made from its own address, and"
                 + " providers accept only the one registered. Set conduit.public-url (CONDUIT_PUBLIC_URL) on every"
                 + " server to the one public URL people and providers use, e.g. https://conduit.example.com.");
+    }
+
+    /**
+     * The production profile has no logins of its own: without the organisation's registry file and without sign-in
+     * through its OpenID provider, nobody can sign in, which is worth one line at start-up rather than a puzzle at
+     * the first 401.
+     */
+    static Optional<String> productionWithoutSignIn(Optional<String> profile, Optional<Path> registryFile,
+            boolean oidcSignIn) {
+        if (!profile.map(p -> p.strip().equals("production")).orElse(false) || registryFile.isPresent()
+                || oidcSignIn) {
+            return Optional.empty();
+        }
+        return Optional.of("The production profile is on, but there is no user registry file (conduit.registry.file,"
+                + " CONDUIT_REGISTRY_FILE) and no sign-in through an OpenID provider (conduit.signin.oidc.issuer):"
+                + " every login is refused. Supply the organisation's registry (an ldapRegistry, or a basicRegistry"
+                + " with encoded passwords, with the groups conduit-admins, conduit-users, conduit-operators).");
     }
 
     /** The checks a save through the API would make: installed grant, the grant's own rules, the endpoint policy. */

@@ -11,9 +11,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness of this server's encryption keys: DOWN when rows in the shared database are encrypted with a key this
- * server lacks, since it would serve those systems and tokens as absent or tampered while the other servers serve
- * them. The log line names the key ids it lacks (ids only, never a key).
+ * Readiness of this server's encryption keys: DOWN when connected systems in the shared database are encrypted with a
+ * key this server lacks, since it would serve those systems as broken while the other servers serve them. Token rows
+ * are not checked: one under a retired key is one user's, reads as absent, and must not take the server out of
+ * service. The log line names the key ids it lacks (ids only, never a key).
  */
 @Readiness
 @ApplicationScoped
@@ -54,7 +55,7 @@ public class EncryptionKeyReadiness implements HealthCheck {
             lastMissing = missing;
             if (!missing.isEmpty()) {
                 LOG.severe(() -> "This server lacks the encryption key" + (missing.size() == 1 ? " " : "s ")
-                        + missing + " that rows in the shared database are encrypted with (configured here: "
+                        + missing + " that connected systems in the shared database are encrypted with (configured here: "
                         + coverage.configuredKeyIds() + "): it reports not ready until conduit.encryption.key"
                         + " includes " + (missing.size() == 1 ? "it" : "them") + ". Every server sharing a database"
                         + " needs the same keys.");

@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
 
@@ -78,13 +79,28 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
 
     private final Supplier<RestClientTokens> tokens;
 
-    /** The tokens of the application this class is deployed in, found through CDI at the first call. */
+    /**
+     * The tokens of the application this class is deployed in, found through CDI at the first call and kept: they are
+     * the application's singleton, so a CDI lookup on every later call would only add to each call's cost.
+     */
     public ConduitAuthentication() {
-        this(() -> CDI.current().select(RestClientTokens.class).get());
+        this(once(() -> CDI.current().select(RestClientTokens.class).get()));
     }
 
     ConduitAuthentication(Supplier<RestClientTokens> tokens) {
         this.tokens = tokens;
+    }
+
+    private static Supplier<RestClientTokens> once(Supplier<RestClientTokens> lookup) {
+        AtomicReference<RestClientTokens> found = new AtomicReference<>();
+        return () -> {
+            RestClientTokens tokens = found.get();
+            if (tokens == null) {
+                tokens = lookup.get();
+                found.compareAndSet(null, tokens);
+            }
+            return tokens;
+        };
     }
 
     @Override

@@ -15,16 +15,18 @@ import javax.sql.DataSource;
  * configured with another {@code conduit.encryption.key} than the others cannot read what they wrote: that is a
  * misconfigured server, not a set of broken systems, and readiness says so with the key ids it lacks.
  *
+ * <p>Only the connected systems' secrets are checked. Every server writes them with the newest key, so a key missing
+ * there means this server's configuration differs from the fleet's. A token row under a missing key is one user's
+ * leftover (written before a rotation retired that key): it reads as absent and that user authorizes again, so it
+ * must not make the whole server not ready.
+ *
  * <p>The query asks the database only for values <em>not</em> under a configured key (every ciphertext starts with
- * {@code v1.<keyId>.}), at most {@value #SAMPLE} of them, so that checking a well-configured server reads no rows.
+ * {@code v1.<keyId>.}), at most {@value #SAMPLE} of them, so that checking a well-configured server returns no rows.
+ * The systems table holds one row per connected system, so the scan stays small however many users there are.
  */
 public final class KeyCoverage {
 
     private static final int SAMPLE = 100;
-    private static final String[][] SEALED_COLUMNS = {
-        {"conduit_connected_system", "secrets"},
-        {"conduit_token", "access_token"},
-    };
 
     private final DataSource dataSource;
     private final SecretCipher cipher;
@@ -34,13 +36,11 @@ public final class KeyCoverage {
         this.cipher = Objects.requireNonNull(cipher, "cipher");
     }
 
-    /** The ids of the keys stored rows were encrypted with and this server does not have; empty when it has them all. */
+    /** The ids of the keys stored systems' secrets were encrypted with and this server lacks; empty when it has them all. */
     public Set<String> missingKeyIds() throws SQLException {
         Set<String> missing = new TreeSet<>();
         try (Connection connection = dataSource.getConnection()) {
-            for (String[] column : SEALED_COLUMNS) {
-                collect(connection, column[0], column[1], missing);
-            }
+            collect(connection, "conduit_connected_system", "secrets", missing);
         }
         return missing;
     }

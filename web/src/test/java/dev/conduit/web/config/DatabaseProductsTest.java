@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +50,16 @@ class DatabaseProductsTest {
         assertThat(StartupCheck.sharedDatabaseWithoutPublicUrl(true, Optional.of("https://conduit.example.com")))
                 .isEmpty();
         assertThat(StartupCheck.sharedDatabaseWithoutPublicUrl(false, Optional.empty())).isEmpty();
+    }
+
+    @Test
+    void productionWithoutSignInWhenProductionProfileAndNeitherRegistryNorOidcThenAWarningThatSaysWhatToSupply() {
+        assertThat(StartupCheck.productionWithoutSignIn(Optional.of("production"), Optional.empty(), false))
+                .hasValueSatisfying(warning -> assertThat(warning).contains("conduit.registry.file")
+                        .contains("conduit.signin.oidc.issuer"));
+        assertThat(StartupCheck.productionWithoutSignIn(Optional.of("production"),
+                Optional.of(Path.of("/etc/conduit/registry.xml")), false)).isEmpty();
+        assertThat(StartupCheck.productionWithoutSignIn(Optional.of("production"), Optional.empty(), true)).isEmpty();
+        assertThat(StartupCheck.productionWithoutSignIn(Optional.of("demo"), Optional.empty(), false)).isEmpty();
     }
 }

@@ -19,9 +19,13 @@ class UnsafeSettingsTest {
         return UnsafeSettings.warnings(key -> Optional.ofNullable(config.get(key)));
     }
 
-    /** The defaultValue of every variable in the shipped server.xml: what a server started from it sees. */
-    private static Map<String, String> shippedServerXml() throws IOException {
-        String xml = Files.readString(Path.of("src/main/liberty/config/server.xml"));
+    /**
+     * The defaultValue of every variable in the shipped server.xml and the given profile: what a server started with
+     * that profile sees.
+     */
+    private static Map<String, String> shipped(String profile) throws IOException {
+        String xml = Files.readString(Path.of("src/main/liberty/config/server.xml"))
+                + Files.readString(Path.of("src/main/liberty/config/profile/" + profile + ".xml"));
         Map<String, String> values = new HashMap<>();
         Matcher m = Pattern.compile("<variable name=\"([^\"]+)\" defaultValue=\"([^\"]*)\"/>").matcher(xml);
         while (m.find()) {
@@ -32,13 +36,24 @@ class UnsafeSettingsTest {
 
     @Test
     void warningsWhenStartedFromTheDemoServerXmlThenEachUnsafeSettingNamed() throws IOException {
-        List<String> warnings = warnings(shippedServerXml());
+        assertThat(shipped("demo")).containsEntry("conduit.profile", "demo");
+        List<String> warnings = warnings(shipped("demo"));
 
         assertThat(warnings).hasSize(6);
         assertThat(warnings).anyMatch(w -> w.startsWith("conduit.endpoints.allow-loopback-http=true"))
                 .anyMatch(w -> w.contains("'admin'") && w.contains("CONDUIT_ADMIN_PASSWORD"))
                 .anyMatch(w -> w.contains("'alice'")).anyMatch(w -> w.contains("'bob'"))
                 .anyMatch(w -> w.contains("'operator'")).anyMatch(w -> w.startsWith("conduit.public-url is not set"));
+    }
+
+    @Test
+    void warningsWhenStartedWithTheProductionProfileAndAnHttpsPublicUrlThenNone() throws IOException {
+        Map<String, String> production = shipped("production");
+        production.put("conduit.public-url", "https://conduit.example.com");
+
+        assertThat(warnings(production)).isEmpty();
+        assertThat(Files.readString(Path.of("src/main/liberty/config/profile/production.xml")))
+                .as("https only").contains("<httpEndpoint id=\"defaultHttpEndpoint\" httpPort=\"-1\"/>");
     }
 
     @Test
