@@ -1,7 +1,5 @@
 package dev.conduit.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -34,7 +32,6 @@ public final class Suite {
 
     private final Path out;
     private final StringBuilder summary = new StringBuilder();
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Suite(Path out) {
         this.out = out;
@@ -110,7 +107,7 @@ public final class Suite {
 
     private void perUserMemory() throws IOException {
         List<PerUserMemory.Measurement> measurements = PerUserMemory.measureAll(100_000);
-        json.writeValue(out.resolve("per-user-memory.json").toFile(), measurements);
+        RecordJson.write(out.resolve("per-user-memory.json"), measurements);
         summary.append("\n## Figure 3: retained heap per cached per-user token (100,000 users)\n\n"
                 + "| held in | token length | bytes per token |\n|---|---|---|\n");
         for (PerUserMemory.Measurement m : measurements) {
@@ -135,7 +132,7 @@ public final class Suite {
     private void expiryBurst() throws IOException {
         String load = Machine.loadAverage();
         ExpiryBurst.Result result = new ExpiryBurst(1000, Duration.ofMillis(20), 15, 3).run();
-        json.writeValue(out.resolve("expiry-burst.json").toFile(), result);
+        RecordJson.write(out.resolve("expiry-burst.json"), result);
         summary.append("\n## Figure 2: expiry burst, 1,000 callers, endpoint answers after 20 ms, 15 bursts (load before: ")
                 .append(load).append(")\n\n```\n").append(ExpiryBurst.describe(result)).append("```\n");
     }

@@ -1,10 +1,13 @@
 package dev.conduit.core.discovery;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.ClientAuthMethod;
 import dev.conduit.api.system.ConnectedSystem;
+import dev.conduit.core.json.StrictJson;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +46,7 @@ public record AuthorizationServerMetadata(String issuer, String tokenEndpoint, S
      *                          when it has no {@code token_endpoint}; both name the field {@code issuer}
      * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-3.3">RFC 8414 section 3.3</a>
      */
-    public static AuthorizationServerMetadata parse(String issuer, URI location, JsonNode document) {
+    public static AuthorizationServerMetadata parse(String issuer, URI location, JsonObject document) {
         String declared = text(document, "issuer");
         if (!issuer.equals(declared)) {
             throw ConduitException.builder(ErrorCode.ISSUER_MISMATCH, "issuer: the metadata at " + location
@@ -59,26 +62,40 @@ public record AuthorizationServerMetadata(String issuer, String tokenEndpoint, S
         return new AuthorizationServerMetadata(declared, tokenEndpoint, text(document, "authorization_endpoint"),
                 text(document, "revocation_endpoint"), text(document, "introspection_endpoint"),
                 authMethods.isEmpty() ? List.of("client_secret_basic") : authMethods, // RFC 8414 section 2 default
-                document.path("authorization_response_iss_parameter_supported").asBoolean(false),
+                flag(document.get("authorization_response_iss_parameter_supported")),
                 strings(document, "code_challenge_methods_supported"));
     }
 
-    private static String text(JsonNode document, String name) {
-        JsonNode value = document.get(name);
-        return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
+    private static String text(JsonObject document, String name) {
+        String value = StrictJson.text(document.get(name));
+        return value != null && !value.isBlank() ? value : null;
     }
 
-    private static List<String> strings(JsonNode document, String name) {
+    /** A list of strings; members of another type are passed over. */
+    private static List<String> strings(JsonObject document, String name) {
         List<String> values = new ArrayList<>();
-        JsonNode array = document.get(name);
-        if (array != null && array.isArray()) {
+        if (document.get(name) instanceof JsonArray array) {
             array.forEach(v -> {
-                if (v.isTextual()) {
-                    values.add(v.asText());
+                String text = StrictJson.text(v);
+                if (text != null) {
+                    values.add(text);
                 }
             });
         }
         return values;
+    }
+
+    /**
+     * A switch read leniently, as servers write it: {@code true}, the string {@code "true"} or a non-zero whole number;
+     * anything else, or nothing, is off.
+     */
+    private static boolean flag(JsonValue value) {
+        String text = StrictJson.text(value);
+        if (text != null) {
+            return text.strip().equals("true");
+        }
+        return StrictJson.bool(value)
+                .orElseGet(() -> StrictJson.wholeNumber(value).map(n -> n != 0).orElse(false));
     }
 
     public Optional<String> authorizationEndpointIfAny() {

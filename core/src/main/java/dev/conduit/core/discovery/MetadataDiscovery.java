@@ -1,14 +1,17 @@
 package dev.conduit.core.discovery;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.LimitedBodySubscriber;
 import dev.conduit.core.endpoint.TokenHttpResponse;
 import dev.conduit.core.policy.EndpointPolicy;
-import java.io.IOException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -16,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,7 +36,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class MetadataDiscovery {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /**
+     * A plain JSON-P reader, created once: a metadata document is read as servers have always had it read (a member
+     * given twice keeps its last value), since what matters in it is checked afterwards, the issuer byte for byte.
+     */
+    private static final JsonReaderFactory READERS = JsonProvider.provider().createReaderFactory(Map.of());
 
     private final EndpointPolicy policy;
     private final HttpSettings settings;
@@ -55,7 +63,7 @@ public final class MetadataDiscovery {
         List<String> failures = new ArrayList<>();
         for (URI location : locations(issuerUri)) {
             policy.check("issuer", location);
-            JsonNode document = fetch(location, failures);
+            JsonObject document = fetch(location, failures);
             if (document != null) {
                 return AuthorizationServerMetadata.parse(issuer, location, document);
             }
@@ -86,7 +94,7 @@ public final class MetadataDiscovery {
         }
     }
 
-    private JsonNode fetch(URI location, List<String> failures) {
+    private JsonObject fetch(URI location, List<String> failures) {
         HttpRequest request = HttpRequest.newBuilder(location).timeout(settings.readTimeout())
                 .header("Accept", "application/json").GET().build();
         CompletableFuture<HttpResponse<LimitedBodySubscriber.Body>> pending = client.sendAsync(request,
@@ -102,15 +110,19 @@ public final class MetadataDiscovery {
                 failures.add(location + " (larger than " + TokenHttpResponse.MAX_BODY_BYTES + " bytes)");
                 return null;
             }
-            JsonNode node = JSON.readTree(response.body().bytes());
-            if (node == null || !node.isObject()) {
+            JsonValue document;
+            try (JsonReader reader = READERS.createReader(new ByteArrayInputStream(response.body().bytes()))) {
+                document = reader.readValue();
+            } catch (RuntimeException e) {
+                // a JsonException, or a limit of the provider's own (Parsson: nesting over 1000, long numbers)
+                failures.add(location + " (not JSON)");
+                return null;
+            }
+            if (!(document instanceof JsonObject object)) {
                 failures.add(location + " (not a JSON object)");
                 return null;
             }
-            return node;
-        } catch (IOException e) {
-            failures.add(location + " (not JSON)");
-            return null;
+            return object;
         } catch (TimeoutException e) {
             pending.cancel(true);
             failures.add(location + " (no answer within " + settings.readTimeout().toMillis() + " ms)");

@@ -1,10 +1,12 @@
 package dev.conduit.core.endpoint;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.OAuthError;
+import dev.conduit.core.json.StrictJson;
 import dev.conduit.core.redaction.BodyPreview;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -21,16 +23,16 @@ public record ErrorResponse(int status, OAuthError error) {
      *
      * @param sentSecrets values the request carried that a server might echo back: masked in every member
      */
-    public static Optional<ErrorResponse> parse(int status, JsonNode json, Collection<String> sentSecrets) {
-        if (json == null || !json.isObject()) {
+    public static Optional<ErrorResponse> parse(int status, JsonValue json, Collection<String> sentSecrets) {
+        if (!(json instanceof JsonObject object)) {
             return Optional.empty();
         }
-        JsonNode error = json.get("error");
-        if (error == null || !error.isTextual() || error.textValue().isBlank()) {
+        String error = StrictJson.text(object.get("error"));
+        if (error == null || error.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(new ErrorResponse(status, new OAuthError(BodyPreview.scrub(error.textValue(), sentSecrets),
-                text(json.get("error_description"), sentSecrets), text(json.get("error_uri"), sentSecrets))));
+        return Optional.of(new ErrorResponse(status, new OAuthError(BodyPreview.scrub(error, sentSecrets),
+                text(object.get("error_description"), sentSecrets), text(object.get("error_uri"), sentSecrets))));
     }
 
     /**
@@ -56,7 +58,8 @@ public record ErrorResponse(int status, OAuthError error) {
                 .oauthError(error).field(field).system(systemName).build();
     }
 
-    private static String text(JsonNode node, Collection<String> sentSecrets) {
-        return node != null && node.isTextual() ? BodyPreview.scrub(node.textValue(), sentSecrets) : null;
+    private static String text(JsonValue value, Collection<String> sentSecrets) {
+        String text = StrictJson.text(value);
+        return text == null ? null : BodyPreview.scrub(text, sentSecrets);
     }
 }

@@ -1,8 +1,5 @@
 package dev.conduit.core.endpoint;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.Secret;
@@ -12,9 +9,12 @@ import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.Scope;
 import dev.conduit.api.system.Variable;
 import dev.conduit.api.token.TokenSet;
+import dev.conduit.core.json.StrictJson;
 import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.core.redaction.BodyPreview;
 import dev.conduit.core.template.TemplateRenderer;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
@@ -62,7 +63,6 @@ import java.util.logging.Logger;
 public final class HttpTokenEndpoint implements TokenEndpoint {
 
     private static final Logger LOG = Logger.getLogger(HttpTokenEndpoint.class.getName());
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final String INTROSPECTION = "introspectionEndpoint";
     /** Parameters whose values are credentials: masked if a server echoes them in an error. */
@@ -177,13 +177,14 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
             // an error answer is an OAuth error like a token endpoint's (RFC 7662 section 2.3)
             parser.interpret(response, Scope.EMPTY, secrets);
         }
-        JsonNode json = TokenResponseParser.parseJson(response.bodyUnsafe());
-        if (response.tooLarge() || json == null || !json.path("active").isBoolean()) {
+        JsonValue json = TokenResponseParser.parseJson(response.bodyUnsafe());
+        Optional<Boolean> active = StrictJson.bool(StrictJson.member(json, "active"));
+        if (response.tooLarge() || active.isEmpty()) {
             throw ConduitException.builder(ErrorCode.INVALID_TOKEN_RESPONSE, "the introspection endpoint answered "
                     + "without a boolean 'active' (RFC 7662 section 2.2): " + BodyPreview.of(response.bodyUnsafe(),
                             json, secrets)).field(INTROSPECTION).system(system.name()).build();
         }
-        return json.get("active").booleanValue();
+        return active.get();
     }
 
     /** How this endpoint authenticates the client: the strategy of its method, shared by every request of the client. */
@@ -204,9 +205,9 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
         authenticator.apply(builder, body, () -> renderer.renderUrl("tokenEndpoint", system.endpoints().token()));
         byte[] encoded;
         if (system.tokenRequest().bodyFormat() == BodyFormat.JSON) {
-            ObjectNode json = JSON.createObjectNode();
-            body.forEach(json::put);
-            encoded = json.toString().getBytes(StandardCharsets.UTF_8);
+            JsonObjectBuilder json = StrictJson.builders().createObjectBuilder();
+            body.forEach(json::add);
+            encoded = json.build().toString().getBytes(StandardCharsets.UTF_8);
             builder.setHeader("Content-Type", "application/json");
         } else {
             encoded = formEncode(body).getBytes(StandardCharsets.UTF_8);

@@ -1,12 +1,14 @@
 package dev.conduit.core.endpoint;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.OAuthError;
 import dev.conduit.api.Secret;
 import dev.conduit.api.system.Scope;
 import dev.conduit.api.token.TokenSet;
+import dev.conduit.core.json.StrictJson;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,9 +60,8 @@ public record TokenResponse(Secret accessToken, Optional<Duration> expiresIn, Op
         }
 
         /** Whether {@code json} has a value at the token response key. */
-        boolean hasToken(JsonNode json) {
-            JsonNode token = at(json, tokenResponseKey);
-            return token != null && !token.isNull();
+        boolean hasToken(JsonValue json) {
+            return at(json, tokenResponseKey) != null;
         }
     }
 
@@ -70,13 +71,13 @@ public record TokenResponse(Secret accessToken, Optional<Duration> expiresIn, Op
      * @throws ConduitException {@code INVALID_TOKEN_RESPONSE} naming the field to check ({@code tokenResponseKey} or
      *                          {@code tokenEndpoint}); never quoting a token
      */
-    public static TokenResponse parse(JsonNode json, Shape shape) {
+    public static TokenResponse parse(JsonValue json, Shape shape) {
         Reader reader = new Reader(shape);
         if (!shape.hasToken(json)) {
             throw reader.invalid("the token response has no '" + shape.tokenResponseKey() + "'", "tokenResponseKey");
         }
         String key = shape.tokenResponseKey();
-        JsonNode context = members(json, key);
+        JsonValue context = members(json, key);
         String accessToken = reader.credential(at(json, key), key);
         reader.tokenType(member(json, context, "token_type"));
         return new TokenResponse(Secret.of(accessToken), reader.lifetime(member(json, context, "expires_in")),
@@ -101,19 +102,17 @@ public record TokenResponse(Secret accessToken, Optional<Duration> expiresIn, Op
                 + (refreshToken.isPresent() ? "******" : "none") + ", scope=" + scope.orElse(null) + "]";
     }
 
-    static JsonNode at(JsonNode json, String path) {
-        JsonNode node = json;
+    /** The value at a key or dotted path, else {@code null} (also when it is JSON {@code null}). */
+    static JsonValue at(JsonValue json, String path) {
+        JsonValue value = json;
         for (String segment : path.split("\\.")) {
-            if (node == null || !node.isObject()) {
-                return null;
-            }
-            node = node.get(segment);
+            value = StrictJson.member(value, segment);
         }
-        return node;
+        return value;
     }
 
     /** The object holding the access token: for a nested key, its siblings describe it when the top level does not. */
-    private static JsonNode members(JsonNode json, String path) {
+    private static JsonValue members(JsonValue json, String path) {
         int dot = path.lastIndexOf('.');
         return dot < 0 ? json : at(json, path.substring(0, dot));
     }
@@ -122,37 +121,34 @@ public record TokenResponse(Secret accessToken, Optional<Duration> expiresIn, Op
      * A member describing the token: for a nested token its siblings first, since the top level may describe another
      * token (Slack answers with the bot's token_type and scope at the top and the user's next to authed_user's token).
      */
-    private static JsonNode member(JsonNode top, JsonNode context, String name) {
-        JsonNode value = context != null && context != top ? context.get(name) : null;
-        if (value == null || value.isNull()) {
-            value = top.get(name);
-        }
-        return value == null || value.isNull() ? null : value;
+    private static JsonValue member(JsonValue top, JsonValue context, String name) {
+        JsonValue value = context != null && context != top ? StrictJson.member(context, name) : null;
+        return value != null ? value : StrictJson.member(top, name);
     }
 
     /** Describes a member's value for a message without quoting anything long (it could be a token). */
-    static String describe(JsonNode node) {
-        if (node.isTextual()) {
-            return node.textValue().length() > 20 ? "a long string" : "\"" + OAuthError.strip(node.textValue()) + "\"";
+    static String describe(JsonValue value) {
+        String text = StrictJson.text(value);
+        if (text != null) {
+            return text.length() > 20 ? "a long string" : "\"" + OAuthError.strip(text) + "\"";
         }
-        if (node.isNumber()) {
-            String n = node.asText();
+        if (value.getValueType() == JsonValue.ValueType.NUMBER) {
+            String n = value.toString();
             return n.length() > 20 ? "a number of " + n.length() + " characters" : n;
         }
-        return "a JSON " + node.getNodeType().name().toLowerCase(Locale.ROOT);
+        return "a JSON " + StrictJson.kind(value);
     }
 
     /** The member rules, each refusing with {@code INVALID_TOKEN_RESPONSE}. */
     private record Reader(Shape shape) {
 
         /** An access or refresh token: a non-empty string of VSCHAR (RFC 6749 appendix A.12, A.17). */
-        String credential(JsonNode node, String field) {
-            if (!node.isTextual() || node.textValue().isEmpty()) {
+        String credential(JsonValue node, String field) {
+            String value = StrictJson.text(node);
+            if (value == null || value.isEmpty()) {
                 throw invalid("'" + field + "' in the token response must be a non-empty string, was "
-                        + (node.isTextual() ? "empty" : "a JSON " + node.getNodeType().name().toLowerCase(Locale.ROOT)),
-                        "tokenResponseKey");
+                        + (value != null ? "empty" : "a JSON " + StrictJson.kind(node)), "tokenResponseKey");
             }
-            String value = node.textValue();
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
                 if (c < 0x20 || c > 0x7E) {
@@ -168,33 +164,35 @@ public record TokenResponse(Secret accessToken, Optional<Duration> expiresIn, Op
          * names its Bearer tokens otherwise (Slack: {@code user}) lists those names in the system's
          * {@code bearerTokenTypes}.
          */
-        void tokenType(JsonNode node) {
+        void tokenType(JsonValue node) {
             if (node == null) {
                 throw invalid("the token response has no 'token_type' (RFC 6749 section 5.1 requires it)",
                         "tokenEndpoint");
             }
-            if (!node.isTextual()) {
+            String text = StrictJson.text(node);
+            if (text == null) {
                 throw invalid("'token_type' in the token response must be a string, was " + describe(node),
                         "tokenEndpoint");
             }
-            if (!node.textValue().equalsIgnoreCase("bearer")
-                    && !shape.bearerTokenTypes().contains(node.textValue().toLowerCase(Locale.ROOT))) {
-                String type = OAuthError.strip(node.textValue());
+            if (!text.equalsIgnoreCase("bearer") && !shape.bearerTokenTypes().contains(text.toLowerCase(Locale.ROOT))) {
+                String type = OAuthError.strip(text);
                 throw invalid("the token type '" + (type.length() > 40 ? type.substring(0, 40) + "..." : type)
                         + "' is not supported: Conduit uses Bearer tokens only", "tokenEndpoint");
             }
         }
 
         /** {@code expires_in}: a JSON integer or a string of digits, 1 second to 10 years. */
-        Optional<Duration> lifetime(JsonNode node) {
+        Optional<Duration> lifetime(JsonValue node) {
             if (node == null) {
                 return Optional.empty();
             }
+            Optional<Long> number = StrictJson.wholeNumber(node);
+            String text = StrictJson.text(node);
             long seconds;
-            if (node.isIntegralNumber() && node.canConvertToLong()) {
-                seconds = node.longValue();
-            } else if (node.isTextual() && node.textValue().matches("[0-9]{1,12}")) {
-                seconds = Long.parseLong(node.textValue());
+            if (number.isPresent()) {
+                seconds = number.get();
+            } else if (text != null && text.matches("[0-9]{1,12}")) {
+                seconds = Long.parseLong(text);
             } else {
                 throw invalid("'expires_in' in the token response must be a whole number of seconds, was "
                         + describe(node), "tokenEndpoint");
@@ -206,29 +204,31 @@ public record TokenResponse(Secret accessToken, Optional<Duration> expiresIn, Op
             return Optional.of(Duration.ofSeconds(seconds));
         }
 
-        Optional<Secret> refreshToken(JsonNode node) {
-            if (node == null || node.isTextual() && node.textValue().isEmpty()) {
+        Optional<Secret> refreshToken(JsonValue node) {
+            if (node == null || "".equals(StrictJson.text(node))) {
                 return Optional.empty();
             }
             return Optional.of(Secret.of(credential(node, "refresh_token")));
         }
 
         /** The granted scope: a space-delimited string (RFC 6749 section 3.3), or an array of scope tokens. */
-        Optional<Scope> scope(JsonNode node) {
+        Optional<Scope> scope(JsonValue node) {
             if (node == null) {
                 return Optional.empty();
             }
             try {
-                if (node.isTextual()) {
-                    return node.textValue().isBlank() ? Optional.empty() : Optional.of(Scope.parse(node.textValue()));
+                String text = StrictJson.text(node);
+                if (text != null) {
+                    return text.isBlank() ? Optional.empty() : Optional.of(Scope.parse(text));
                 }
-                if (node.isArray()) {
+                if (node instanceof JsonArray array) {
                     List<String> tokens = new ArrayList<>();
-                    for (JsonNode item : node) {
-                        if (!item.isTextual()) {
+                    for (JsonValue item : array) {
+                        String token = StrictJson.text(item);
+                        if (token == null) {
                             throw new IllegalArgumentException("not a string");
                         }
-                        tokens.add(item.textValue());
+                        tokens.add(token);
                     }
                     return tokens.isEmpty() ? Optional.empty() : Optional.of(new Scope(tokens));
                 }

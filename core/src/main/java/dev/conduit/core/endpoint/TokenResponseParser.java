@@ -1,22 +1,19 @@
 package dev.conduit.core.endpoint;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.OAuthError;
 import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.Scope;
 import dev.conduit.api.token.TokenSet;
+import dev.conduit.core.json.StrictJson;
 import dev.conduit.core.redaction.BodyPreview;
-import java.io.IOException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -41,11 +38,6 @@ import java.util.Set;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 section 5.2</a>
  */
 public final class TokenResponseParser {
-
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     private final TokenResponse.Shape shape;
     private final Duration defaultLifetime;
@@ -103,7 +95,7 @@ public final class TokenResponseParser {
                     + TokenHttpResponse.MAX_BODY_BYTES / 1024 + " KiB; Conduit stopped reading. It starts: "
                     + BodyPreview.of(response.bodyUnsafe(), null, sentSecrets), "tokenEndpoint");
         }
-        JsonNode json = parseJson(response.bodyUnsafe());
+        JsonValue json = parseJson(response.bodyUnsafe());
         if (status >= 200 && status < 300) {
             return success(response, json, requested, sentSecrets);
         }
@@ -121,9 +113,9 @@ public final class TokenResponseParser {
     }
 
     /** Parses a success body (RFC 6749 section 5.1) into the tokens issued now. */
-    TokenSet success(TokenHttpResponse response, JsonNode json, Scope requested, Collection<String> sentSecrets) {
+    TokenSet success(TokenHttpResponse response, JsonValue json, Scope requested, Collection<String> sentSecrets) {
         byte[] body = response.bodyUnsafe();
-        if (json == null || !json.isObject()) {
+        if (!(json instanceof JsonObject)) {
             throw invalid("the token endpoint answered HTTP " + response.status() + " with " + describe(response, json)
                     + " instead of a JSON object" + (body.length == 0 ? "" : ": " + BodyPreview.of(body, json,
                     sentSecrets)), "tokenEndpoint");
@@ -140,18 +132,12 @@ public final class TokenResponseParser {
         return TokenResponse.parse(json, shape).toTokenSet(clock.instant(), defaultLifetime, requested);
     }
 
-    /** The body as JSON, or {@code null} when it is empty or not JSON. */
-    public static JsonNode parseJson(byte[] body) {
-        if (body.length == 0) {
-            return null;
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node == null || node.isMissingNode() ? null : node;
-        } catch (IOException | RuntimeException e) {
-            // JacksonException messages quote the input, which may hold a token: never pass them on
-            return null;
-        }
+    /**
+     * The body as JSON, or {@code null} when it is empty or not strict JSON: a member given twice (which two parsers
+     * could read as two different tokens) or anything after the value makes it not JSON.
+     */
+    public static JsonValue parseJson(byte[] body) {
+        return StrictJson.readOrNull(body);
     }
 
     private ConduitException redirected(TokenHttpResponse response) {
@@ -176,7 +162,7 @@ public final class TokenResponseParser {
 
     private ConduitException.Builder failure(ErrorCode code, String message, TokenHttpResponse response,
             Collection<String> sentSecrets) {
-        JsonNode json = parseJson(response.bodyUnsafe());
+        JsonValue json = parseJson(response.bodyUnsafe());
         Optional<OAuthError> error = ErrorResponse.parse(response.status(), json, sentSecrets)
                 .map(ErrorResponse::error);
         String detail = error.map(e -> ": " + e)
@@ -190,12 +176,12 @@ public final class TokenResponseParser {
                 .system(shape.systemName()).build();
     }
 
-    private static String describe(TokenHttpResponse response, JsonNode json) {
+    private static String describe(TokenHttpResponse response, JsonValue json) {
         if (response.bodyUnsafe().length == 0) {
             return "an empty body";
         }
         if (json != null) {
-            return json.isArray() ? "a JSON array" : "a JSON " + json.getNodeType().name().toLowerCase(Locale.ROOT);
+            return "a JSON " + StrictJson.kind(json);
         }
         String type = response.header("Content-Type").map(OAuthError::strip).orElse("no content type");
         return "a body that is not valid JSON (" + type + ")";

@@ -1,19 +1,19 @@
 package dev.conduit.core.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.system.ClientAuthMethod;
+import dev.conduit.core.json.StrictJson;
 import dev.conduit.core.schema.SystemField;
 import dev.conduit.core.schema.SystemFields;
-import java.io.IOException;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonLocation;
+import jakarta.json.stream.JsonParsingException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,11 +29,6 @@ import java.util.regex.PatternSyntaxException;
  * of the member at fault ({@code variables[1].pattern}), so the author can find it.
  */
 final class TemplateParser {
-
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,49}");
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
@@ -54,6 +49,8 @@ final class TemplateParser {
 
     private static final Map<String, TextRule> QUIRK_RULES = Map.of("tokenResponseKey",
             new TextRule(KEY_PATH, "must be a key or a dotted path such as authed_user.access_token"));
+    /** Parsson's messages end their sentence with the location, which the message gives once, up front. */
+    private static final Pattern PARSER_LOCATION = Pattern.compile(" at \\(line no=\\d+, column no=\\d+, offset=\\d+\\)");
     /** Where a secret variable may go: the token request's body and headers, never a URL a log or browser keeps. */
     private static final Set<String> SECRET_ALLOWED = Set.of("extraFormParameters", "extraHeaders");
 
@@ -81,20 +78,20 @@ final class TemplateParser {
      * @throws InvalidTemplate naming the member at fault
      */
     static ProviderTemplate parse(byte[] document, String origin) {
-        JsonNode root;
+        JsonValue root;
         try {
-            root = JSON.readTree(document);
-        } catch (JsonProcessingException e) {
-            // Jackson's message locates the error (line, column) and quotes only the template's own text
-            throw new InvalidTemplate("(document)", "is not valid JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
+            // strict: a member given twice or text after the object is refused, not resolved one way or the other
+            root = StrictJson.read(document).orElse(null);
+        } catch (JsonParsingException e) {
+            throw new InvalidTemplate("(document)", "is not valid JSON" + where(e.getLocation()) + ": "
+                    + PARSER_LOCATION.matcher(String.valueOf(e.getMessage())).replaceAll(""));
+        } catch (JsonException e) {
             throw new InvalidTemplate("(document)", "could not be read: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (!(root instanceof JsonObject object)) {
             throw new InvalidTemplate("(document)", "must be a JSON object");
         }
-        Node top = new Node(root, "");
+        Node top = new Node(object, "");
         top.allowOnly(TOP);
         String id = top.requiredText("id");
         if (!ID.matcher(id).matches()) {
@@ -223,9 +220,9 @@ final class TemplateParser {
         }
         s.allowOnly(SCOPE);
         List<String> tokens = s.has("default") ? s.texts("default", false) : List.of();
-        JsonNode separatorNode = s.json.get("separator");
-        String separator = separatorNode == null || separatorNode.isNull() ? " " : separatorNode.asText("");
-        if (separatorNode != null && !separatorNode.isTextual() || !separator.equals(" ") && !separator.equals(",")) {
+        JsonValue separatorValue = s.json.get("separator"); // JSON null is refused, as any other non-string
+        String separator = separatorValue == null ? " " : StrictJson.text(separatorValue);
+        if (!" ".equals(separator) && !",".equals(separator)) {
             throw s.invalid("separator", "must be \" \" (RFC 6749) or \",\"");
         }
         Map<String, List<String>> byGrantType = new LinkedHashMap<>();
@@ -319,6 +316,10 @@ final class TemplateParser {
         return value;
     }
 
+    private static String where(JsonLocation location) {
+        return location == null ? "" : " at line " + location.getLineNumber() + ", column " + location.getColumnNumber();
+    }
+
     private static String https(Node node, String field, String url) {
         try {
             URI uri = new URI(url);
@@ -333,10 +334,10 @@ final class TemplateParser {
 
     /** One JSON object of the template with its path, for messages. */
     private static final class Node {
-        private final JsonNode json;
+        private final JsonObject json;
         private final String path;
 
-        Node(JsonNode json, String path) {
+        Node(JsonObject json, String path) {
             this.json = json;
             this.path = path;
         }
@@ -349,20 +350,21 @@ final class TemplateParser {
             return new InvalidTemplate(at(name), message);
         }
 
+        /** The member, else {@code null} (also when it is JSON {@code null}). */
+        JsonValue get(String name) {
+            return StrictJson.member(json, name);
+        }
+
         boolean has(String name) {
-            JsonNode v = json.get(name);
-            return v != null && !v.isNull();
+            return get(name) != null;
         }
 
         List<String> names() {
-            List<String> names = new ArrayList<>();
-            json.fieldNames().forEachRemaining(names::add);
-            return names;
+            return new ArrayList<>(json.keySet());
         }
 
         void allowOnly(Set<String> allowed) {
-            for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
-                String name = it.next();
+            for (String name : json.keySet()) {
                 if (!allowed.contains(name)) {
                     throw invalid(name, "is not a member of a provider template here (allowed: "
                             + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
@@ -371,14 +373,15 @@ final class TemplateParser {
         }
 
         String text(String name) {
-            JsonNode v = json.get(name);
-            if (v == null || v.isNull()) {
+            JsonValue v = get(name);
+            if (v == null) {
                 return null;
             }
-            if (!v.isTextual() || v.textValue().isBlank()) {
+            String text = StrictJson.text(v);
+            if (text == null || text.isBlank()) {
                 throw invalid(name, "must be a non-empty string");
             }
-            return v.textValue();
+            return text;
         }
 
         String requiredText(String name) {
@@ -390,36 +393,31 @@ final class TemplateParser {
         }
 
         long requiredInteger(String name, long min, long max) {
-            JsonNode v = json.get(name);
-            if (v == null || v.isNull()) {
+            JsonValue v = get(name);
+            if (v == null) {
                 throw invalid(name, "is required");
             }
-            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < min || v.longValue() > max) {
-                throw invalid(name, "must be a whole number from " + min + " to " + max);
-            }
-            return v.longValue();
+            return StrictJson.wholeNumber(v).filter(n -> n >= min && n <= max)
+                    .orElseThrow(() -> invalid(name, "must be a whole number from " + min + " to " + max));
         }
 
         boolean bool(String name, boolean defaultValue) {
-            JsonNode v = json.get(name);
-            if (v == null || v.isNull()) {
+            JsonValue v = get(name);
+            if (v == null) {
                 return defaultValue;
             }
-            if (!v.isBoolean()) {
-                throw invalid(name, "must be true or false");
-            }
-            return v.booleanValue();
+            return StrictJson.bool(v).orElseThrow(() -> invalid(name, "must be true or false"));
         }
 
         Node object(String name) {
-            JsonNode v = json.get(name);
-            if (v == null || v.isNull()) {
+            JsonValue v = get(name);
+            if (v == null) {
                 return null;
             }
-            if (!v.isObject()) {
+            if (!(v instanceof JsonObject object)) {
                 throw invalid(name, "must be a JSON object");
             }
-            return new Node(v, at(name));
+            return new Node(object, at(name));
         }
 
         Node requiredObject(String name) {
@@ -431,35 +429,34 @@ final class TemplateParser {
         }
 
         List<Node> objects(String name) {
-            JsonNode v = json.get(name);
-            if (v == null || v.isNull()) {
+            JsonValue v = get(name);
+            if (v == null) {
                 return List.of();
             }
-            if (!v.isArray()) {
+            if (!(v instanceof JsonArray array)) {
                 throw invalid(name, "must be a JSON array of objects");
             }
             List<Node> items = new ArrayList<>();
-            for (int i = 0; i < v.size(); i++) {
-                if (!v.get(i).isObject()) {
+            for (int i = 0; i < array.size(); i++) {
+                if (!(array.get(i) instanceof JsonObject item)) {
                     throw new InvalidTemplate(at(name) + "[" + i + "]", "must be a JSON object");
                 }
-                items.add(new Node(v.get(i), at(name) + "[" + i + "]"));
+                items.add(new Node(item, at(name) + "[" + i + "]"));
             }
             return items;
         }
 
         List<String> texts(String name, boolean nonEmpty) {
-            JsonNode v = json.get(name);
-            if (v == null || v.isNull() || !v.isArray()) {
+            if (!(get(name) instanceof JsonArray array)) {
                 throw invalid(name, "must be a JSON array of strings");
             }
             List<String> texts = new ArrayList<>();
-            for (int i = 0; i < v.size(); i++) {
-                JsonNode item = v.get(i);
-                if (!item.isTextual() || item.textValue().isBlank()) {
+            for (int i = 0; i < array.size(); i++) {
+                String item = StrictJson.text(array.get(i));
+                if (item == null || item.isBlank()) {
                     throw new InvalidTemplate(at(name) + "[" + i + "]", "must be a non-empty string");
                 }
-                texts.add(item.textValue());
+                texts.add(item);
             }
             if (nonEmpty && texts.isEmpty()) {
                 throw invalid(name, "must list at least one");

@@ -1,9 +1,12 @@
 package dev.conduit.core.redaction;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import dev.conduit.core.json.StrictJson;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Locale;
@@ -44,13 +47,13 @@ public final class BodyPreview {
      * @param parsed      the body as JSON when it parsed, else {@code null}
      * @param sentSecrets values the request carried that must not come back in a message (client secret...)
      */
-    public static String of(byte[] body, JsonNode parsed, Collection<String> sentSecrets) {
+    public static String of(byte[] body, JsonValue parsed, Collection<String> sentSecrets) {
         if (body == null || body.length == 0) {
             return "(empty body)";
         }
         String text;
-        if (parsed != null && (parsed.isObject() || parsed.isArray())) {
-            text = redactJson(parsed.deepCopy()).toString();
+        if (parsed instanceof JsonObject || parsed instanceof JsonArray) {
+            text = redactJson(parsed).toString();
         } else {
             // decode a little more than needed: the redactions below only shorten the text
             int take = Math.min(body.length, MAX_LENGTH * 20);
@@ -75,27 +78,25 @@ public final class BodyPreview {
         return result;
     }
 
-    private static JsonNode redactJson(JsonNode node) {
-        if (node instanceof ObjectNode object) {
-            for (Map.Entry<String, JsonNode> field : object.properties()) {
-                if (isSensitive(field.getKey())) {
-                    field.setValue(TextNode.valueOf(REDACTED));
-                } else {
-                    field.setValue(redactJson(field.getValue()));
-                }
+    /** A redacted copy: JSON-P values are immutable, so the parsed body itself is left as it was. */
+    private static JsonValue redactJson(JsonValue value) {
+        if (value instanceof JsonObject object) {
+            JsonObjectBuilder copy = StrictJson.builders().createObjectBuilder();
+            for (Map.Entry<String, JsonValue> member : object.entrySet()) {
+                copy.add(member.getKey(), isSensitive(member.getKey()) ? StrictJson.string(REDACTED)
+                        : redactJson(member.getValue()));
             }
-            return object;
+            return copy.build();
         }
-        if (node instanceof ArrayNode array) {
-            for (int i = 0; i < array.size(); i++) {
-                array.set(i, redactJson(array.get(i)));
-            }
-            return array;
+        if (value instanceof JsonArray array) {
+            JsonArrayBuilder copy = StrictJson.builders().createArrayBuilder();
+            array.forEach(item -> copy.add(redactJson(item)));
+            return copy.build();
         }
-        if (node.isTextual() && OPAQUE.matcher(node.textValue()).find()) {
-            return TextNode.valueOf(OPAQUE.matcher(node.textValue()).replaceAll(REDACTED));
+        if (value instanceof JsonString string && OPAQUE.matcher(string.getString()).find()) {
+            return StrictJson.string(OPAQUE.matcher(string.getString()).replaceAll(REDACTED));
         }
-        return node;
+        return value;
     }
 
     private static String redactText(String text) {

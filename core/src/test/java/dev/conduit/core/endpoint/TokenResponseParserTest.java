@@ -108,6 +108,16 @@ class TokenResponseParserTest {
     }
 
     @Test
+    void interpretWhenContentAfterTheObjectThenInvalidTokenResponseWithoutTheToken() {
+        TokenHttpResponse trailing = TokenHttpResponse.of(200, Map.of(), ("{\"access_token\": \"at-trailing-5e1f\", "
+                + "\"token_type\": \"Bearer\"} {\"access_token\": \"at-second-77a0\"}").getBytes(StandardCharsets.UTF_8));
+
+        ConduitException e = assertCode(trailing, ErrorCode.INVALID_TOKEN_RESPONSE);
+
+        assertThat(e.getMessage()).contains("not valid JSON").doesNotContain("at-trailing-5e1f", "at-second-77a0");
+    }
+
+    @Test
     void interpretWhenErrorObjectIn200ThenOAuthErrorKept() {
         ConduitException e = assertCode(ok("token-error-in-200.json"), ErrorCode.TOKEN_ENDPOINT_ERROR);
 

@@ -7,6 +7,7 @@ import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.system.Scope;
 import dev.conduit.api.token.TokenSet;
+import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,7 @@ class TokenResponseTest {
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
     private static final TokenResponse.Shape PLAIN = new TokenResponse.Shape("access_token", Set.of(), "crm");
 
-    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+    private static JsonValue json(String text) {
         return TokenResponseParser.parseJson(text.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -72,6 +72,21 @@ class TemplateCatalogTest {
     }
 
     @Test
+    void loadWhenMemberGivenTwiceThenRefusedNamingItsLine() throws IOException {
+        write("twice.json", template("twice", "\"token\": \"https://${host}/token\"")
+                .replace("\"version\": 2,", "\"version\": 2,\n \"id\": \"other\","));
+
+        TemplateCatalog catalog = TemplateCatalog.load(Optional.of(folder));
+
+        assertThat(catalog.find("twice")).isEmpty();
+        assertThat(catalog.find("other")).isEmpty();
+        assertThat(catalog.problems()).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("(document)");
+            assertThat(p.message()).contains("line 2").contains("'id' appears twice");
+        });
+    }
+
+    @Test
     void loadWhenFileHasTheIdOfABuiltInThenItReplacesIt() throws IOException {
         write("keycloak.json", template("keycloak", "\"token\": \"https://${host}/token\""));
 

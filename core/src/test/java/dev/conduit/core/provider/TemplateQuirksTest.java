@@ -2,10 +2,10 @@ package dev.conduit.core.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.conduit.core.schema.FieldType;
 import dev.conduit.core.schema.SystemField;
 import dev.conduit.core.schema.SystemFields;
+import jakarta.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +53,7 @@ class TemplateQuirksTest {
     void renderWhenEveryQuirkOfTheFieldDescriptionSetThenEachLandsOnItsField() throws IOException {
         Map<String, Object> quirks = new LinkedHashMap<>();
         SystemFields.templateQuirks().forEach(f -> quirks.put(f.name(), sample(f)));
-        TemplateCatalog catalog = load(JsonMapper.builder().build().writeValueAsString(quirks));
+        TemplateCatalog catalog = load(Json.createObjectBuilder(quirks).build().toString());
 
         Map<String, Object> system = catalog.get("quirky").render(Map.of(), null);
 

@@ -2,8 +2,8 @@ package dev.conduit.core.redaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.conduit.core.endpoint.TokenResponseParser;
+import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class BodyPreviewTest {
 
     private static String preview(String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        JsonNode json = TokenResponseParser.parseJson(bytes);
+        JsonValue json = TokenResponseParser.parseJson(bytes);
         return BodyPreview.of(bytes, json, List.of());
     }
 }
