@@ -1,6 +1,7 @@
 package dev.conduit.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.conduit.it.conduit.ConduitApi;
 import dev.conduit.it.conduit.ConduitDeployment;
@@ -12,21 +13,33 @@ import dev.conduit.it.keycloak.KeycloakApi;
 import dev.conduit.it.keycloak.RealmClients;
 import dev.conduit.it.proxy.RecordingProxy;
 import dev.conduit.it.proxy.RecordingProxy.Exchange;
+import dev.conduit.it.proxy.RecordingProxy.Hold;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.arquillian.container.test.api.ContainerController;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -60,7 +73,14 @@ class ClusterIT {
     /** The bound for another server to stop using what one server changed. */
     private static final Duration WITHIN = Duration.ofSeconds(1);
 
-    private static EmbeddedPostgres postgres;
+    /** How long a token's lease lasts on both servers ({@code conduit.tokens.lease-seconds}, it/pom.xml). */
+    private static final Duration LEASE = Duration.ofSeconds(Integer.getInteger("it.cluster.lease.seconds", 6));
+    /** The bound for both servers to serve again once PostgreSQL is back. */
+    private static final Duration RECOVERY = Duration.ofSeconds(5);
+
+    /** Kept across a restart of PostgreSQL (scenario of the outage): its data directory and port stay. */
+    private static Path postgresData;
+    private static volatile EmbeddedPostgres postgres;
     private static RecordingProxy keycloak;
     private static ContainerController started;
 
@@ -94,20 +114,37 @@ class ClusterIT {
     /** The database both servers use; it must answer before they start. */
     @BeforeAll
     static void startPostgresAndTheProxy() throws Exception {
-        postgres = EmbeddedPostgres.builder().setPort(Integer.getInteger("it.postgres.port", 9085)).start();
-        EmbeddedPostgres database = postgres;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                database.close();
-            } catch (IOException e) {
-                // the JVM is exiting; the data directory is temporary
-            }
-        }));
+        // under target/, fresh for each run
+        postgresData = Path.of(System.getProperty("failsafe.reports.dir", "target/failsafe-reports"))
+                .resolveSibling("cluster-postgres");
+        deleteTree(postgresData);
+        Files.createDirectories(postgresData);
+        startPostgres();
+        Runtime.getRuntime().addShutdownHook(new Thread(ClusterIT::stopPostgres));
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE conduit");
         }
         keycloak = RecordingProxy.start(Keycloak.server().baseUri());
+    }
+
+    /** Starts PostgreSQL on the data directory of the previous start, if any, and on the same port. */
+    private static void startPostgres() throws IOException {
+        postgres = EmbeddedPostgres.builder().setPort(Integer.getInteger("it.postgres.port", 9085))
+                .setDataDirectory(postgresData).setCleanDataDirectory(false).start();
+    }
+
+    /** Stops PostgreSQL (a fast shutdown: open sessions are ended), keeping its data directory. */
+    private static void stopPostgres() {
+        EmbeddedPostgres running = postgres;
+        postgres = null;
+        if (running != null) {
+            try {
+                running.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not stop PostgreSQL", e);
+            }
+        }
     }
 
     @BeforeEach
@@ -237,6 +274,227 @@ class ClusterIT {
                 .as("calls with the token of before the edit").isZero();
     }
 
+    @Test
+    void invokeWhenAIsKilledWhileItsRefreshIsHeldThenBRefreshesWithTheSameRefreshTokenAfterTheLeaseAndARestartedAServes()
+            throws Exception {
+        String name = TestSystems.uniqueName("cluster-kill");
+        Response created = adminA.createSystem(TestSystems.authorizationCode(name, keycloak));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        UserAuthorization.authorize(aliceA, name, RealmClients.ALICE, RealmClients.ALICE_PASSWORD);
+
+        // A's refresh at the renewal point reaches the proxy and stays there: A holds the token's lease meanwhile
+        Hold held = keycloak.holdNextTokenRequest("refresh_token");
+        Thread.sleep(WEB_TOKEN_RENEWAL.plusMillis(500).toMillis());
+        keycloak.clear();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        boolean killed = false;
+        try {
+            Future<Response> onA = caller.submit(() -> aliceA.invokeGet(name, "userinfo", Map.of()));
+            String refreshToken = held.awaitArrival(Duration.ofSeconds(60)).get("refresh_token");
+            Instant leaseEnds = leaseOfAlice(name).orElseThrow(() -> new AssertionError("A holds no lease"));
+
+            controller.kill(NODE_A);
+            killed = true;
+            long killedAt = System.nanoTime();
+            held.drop();
+            assertThatThrownBy(() -> onA.get(60, TimeUnit.SECONDS)).as("A's caller lost its server")
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(UncheckedIOException.class);
+
+            Response onB = aliceB.invokeGet(name, "userinfo", Map.of());
+            long answeredAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+            assertThat(onB.status()).as(onB.toString()).isEqualTo(200);
+            assertThat(onB.json().get("status").asInt()).as(onB.toString()).isEqualTo(200);
+            // B waited for A's lease to end, then made one refresh with the refresh token A never got to use
+            assertThat(Instant.now()).as("B answered after A's lease ended").isAfter(leaseEnds);
+            assertThat(answeredAfterMillis).as("B answered %d ms after the kill", answeredAfterMillis)
+                    .isLessThanOrEqualTo(LEASE.plusSeconds(5).toMillis());
+            List<Exchange> refreshes = keycloak.exchanges(e -> e.isTokenRequest("refresh_token"));
+            assertThat(refreshes).as("token requests that reached Keycloak: B's only").hasSize(1);
+            assertThat(keycloak.count(Exchange::isTokenRequest)).isEqualTo(1);
+            assertThat(refreshes.get(0).form().get("refresh_token")).as("the refresh token A held")
+                    .isEqualTo(refreshToken);
+            assertThat(refreshes.get(0).status()).as("no invalid_grant").isEqualTo(200);
+            String renewed = refreshes.get(0).answer("access_token").orElseThrow();
+            assertThat(lastBearer("/userinfo")).isEqualTo(renewed);
+            assertThat(leaseOfAlice(name)).as("B released the lease").isEmpty();
+
+            // A comes back as it was deployed and serves alice with what B stored: B's token, or (when the restart
+            // outlasted that token's renewal point) one refresh with B's refresh token
+            controller.start(NODE_A);
+            killed = false;
+            awaitAnswers(adminA);
+            keycloak.clear();
+            Response again = aliceA.invokeGet(name, "userinfo", Map.of());
+            assertThat(again.json().get("status").asInt()).as(again.toString()).isEqualTo(200);
+            List<Exchange> afterRestart = keycloak.exchanges(Exchange::isTokenRequest);
+            assertThat(afterRestart).as("token requests of the restarted A").hasSizeLessThanOrEqualTo(1)
+                    .allSatisfy(e -> {
+                        assertThat(e.form().get("grant_type")).isEqualTo("refresh_token");
+                        assertThat(e.form().get("refresh_token")).as("B's refresh token")
+                                .isEqualTo(refreshes.get(0).answer("refresh_token").orElseThrow());
+                        assertThat(e.status()).isEqualTo(200);
+                    });
+            assertThat(lastBearer("/userinfo")).isEqualTo(afterRestart.isEmpty() ? renewed
+                    : afterRestart.get(0).answer("access_token").orElseThrow());
+            assertThat(aliceA.authorization(name).json().get("status").asText()).isEqualTo("AUTHORIZED");
+        } finally {
+            held.drop();
+            caller.shutdownNow();
+            if (killed) {
+                controller.start(NODE_A);
+                awaitAnswers(adminA);
+            }
+        }
+    }
+
+    @Test
+    void invokeWhenPostgresRestartsUnderCallsOnBothServersThenStoreUnavailableMeanwhileAndBothServeWithinFiveSeconds()
+            throws Exception {
+        String name = TestSystems.uniqueName("cluster-outage");
+        Response created = adminA.createSystem(clusterSystem(name, clusterSecret()));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        long createdAt = System.nanoTime();
+        for (ConduitApi node : List.of(adminA, adminB)) {
+            Response warm = node.invokeGet(name, "users", Map.of("max", "1"));
+            assertThat(warm.json().get("status").asInt()).as(warm.toString()).isEqualTo(200);
+        }
+        keycloak.clear();
+
+        // two callers per server; the token (20 s) is due for renewal at 10 s, within the outage
+        List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        for (int i = 0; i < 4; i++) {
+            ConduitApi node = i % 2 == 0 ? adminA : adminB;
+            callers.submit(() -> callUntilStopped(node, name, stop, calls));
+        }
+        long stopAt = createdAt + CLUSTER_TOKEN_LIFESPAN.dividedBy(2).minusSeconds(2).toNanos();
+        Thread.sleep(Math.max(1_000, TimeUnit.NANOSECONDS.toMillis(stopAt - System.nanoTime())));
+        long stopping = System.nanoTime();
+        stopPostgres();
+        long stopped = System.nanoTime();
+        // longer than the system cache (2 s): calls need the database during the outage
+        Thread.sleep(4_000);
+        long tokenRequestsDuringOutage = keycloak.count(Exchange::isTokenRequest);
+        long restarting = System.nanoTime();
+        startPostgres();
+        long restarted = System.nanoTime();
+        long deadline = restarted + TimeUnit.SECONDS.toNanos(15);
+        while (!(servedSince(calls, adminA, restarted) && servedSince(calls, adminB, restarted))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(1_000);
+        stop.set(true);
+        callers.shutdown();
+        assertThat(callers.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
+
+        List<Call> all = List.copyOf(calls);
+        assertThat(all).as("no call failed other than with STORE_UNAVAILABLE")
+                .allSatisfy(c -> assertThat(c.served() || c.storeUnavailable()).as(c.toString()).isTrue());
+        for (ConduitApi node : List.of(adminA, adminB)) {
+            List<Call> mine = all.stream().filter(c -> c.node().equals(node.base())).toList();
+            assertThat(mine).as("%s before the outage", node.base())
+                    .anyMatch(c -> c.answeredAt() < stopping && c.served());
+            assertThat(mine).as("%s during the outage", node.base())
+                    .anyMatch(c -> c.sentAt() > stopped && c.answeredAt() < restarting && c.storeUnavailable());
+            Call first = mine.stream().filter(c -> c.sentAt() > restarted && c.served())
+                    .min(Comparator.comparingLong(Call::answeredAt))
+                    .orElseThrow(() -> new AssertionError(node.base() + " never served after the restart"));
+            long recoveredMillis = TimeUnit.NANOSECONDS.toMillis(first.answeredAt() - restarted);
+            assertThat(recoveredMillis).as("%s served again %d ms after PostgreSQL was back", node.base(),
+                    recoveredMillis).isLessThanOrEqualTo(RECOVERY.toMillis());
+            assertThat(mine).as("%s after recovering", node.base())
+                    .filteredOn(c -> c.sentAt() > first.answeredAt()).isNotEmpty().allMatch(Call::served);
+            Response system = node.system(name);
+            assertThat(system.json().get("status").asText()).as("not disabled on %s: %s", node.base(), system)
+                    .isEqualTo("OK");
+        }
+        assertThat(tokenRequestsDuringOutage).as("token requests while the database was away (no lease)").isZero();
+        List<Exchange> tokenRequests = keycloak.exchanges(Exchange::isTokenRequest);
+        assertThat(tokenRequests).as("the one renewal, once the database was back, of both servers together")
+                .hasSize(1).allMatch(e -> e.status() == 200);
+        assertThat(keycloak.count(e -> e.path().contains("/users")))
+                .as("calls that reached Keycloak: one per served call").isEqualTo(all.stream().filter(Call::served).count());
+    }
+
+    /** One integration call of the outage scenario: which server, when sent and answered, and how. */
+    private record Call(String node, long sentAt, long answeredAt, int status, String code) {
+
+        boolean served() {
+            return status == 200;
+        }
+
+        boolean storeUnavailable() {
+            return status == 503 && "STORE_UNAVAILABLE".equals(code);
+        }
+    }
+
+    private static void callUntilStopped(ConduitApi node, String name, AtomicBoolean stop, List<Call> calls) {
+        while (!stop.get()) {
+            long sentAt = System.nanoTime();
+            Call call;
+            try {
+                Response answer = node.invokeGet(name, "users", Map.of("max", "1"));
+                int status = answer.status() == 200 ? answer.json().get("status").asInt() == 200 ? 200 : -2
+                        : answer.status();
+                call = new Call(node.base(), sentAt, System.nanoTime(), status, code(answer));
+            } catch (RuntimeException e) {
+                call = new Call(node.base(), sentAt, System.nanoTime(), -1, e.getClass().getSimpleName());
+            }
+            calls.add(call);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static boolean servedSince(List<Call> calls, ConduitApi node, long since) {
+        synchronized (calls) {
+            return calls.stream().anyMatch(c -> c.node().equals(node.base()) && c.sentAt() > since && c.served());
+        }
+    }
+
+    /** When the lease on alice's token row of the system ends, if the row is leased. */
+    private static Optional<Instant> leaseOfAlice(String system) throws SQLException {
+        try (Connection connection = postgres.getDatabase("postgres", "conduit").getConnection();
+                PreparedStatement select = connection.prepareStatement("SELECT lease_owner, lease_until FROM"
+                        + " conduit_token WHERE system_name = ? AND subject_kind = 'USER'")) {
+            select.setString(1, system);
+            try (ResultSet row = select.executeQuery()) {
+                assertThat(row.next()).as("alice's token row").isTrue();
+                return row.getString("lease_owner") == null ? Optional.empty()
+                        : Optional.of(row.getTimestamp("lease_until").toInstant());
+            }
+        }
+    }
+
+    /** Waits until a server that was started again answers (its application starts with it). */
+    private static void awaitAnswers(ConduitApi node) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (node.get("/api/connected-systems").status() == 200) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(node.base() + " did not answer after its restart");
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (var paths = Files.walk(root)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
     /** {@code count} calls at once (at most 40 in flight); their answers in order. */
     private static List<Response> concurrently(int count, java.util.function.IntFunction<Response> call)
             throws Exception {
@@ -279,8 +537,13 @@ class ClusterIT {
         }
     }
 
+    /** The problem's {@code code}; "" for an answer without one, or that is not JSON. */
     private static String code(Response answer) {
-        return answer.json() != null && answer.json().has("code") ? answer.json().get("code").asText() : "";
+        try {
+            return answer.json() != null && answer.json().has("code") ? answer.json().get("code").asText() : "";
+        } catch (AssertionError notJson) {
+            return "";
+        }
     }
 
     /** The bearer token of the last request to a path containing {@code path}. */

@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -39,6 +42,7 @@ public final class RecordingProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Hold> hold = new AtomicReference<>();
 
     /**
      * One request that went through, and its answer.
@@ -84,6 +88,35 @@ public final class RecordingProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * The next token request of one grant type, held at the proxy until the test drops it: it never reaches Keycloak,
+     * so what it carries (a refresh token) is not used up. What happens to the sender meanwhile is the test's to do.
+     */
+    public static final class Hold {
+
+        private final String grantType;
+        private final CountDownLatch arrived = new CountDownLatch(1);
+        private final CountDownLatch dropped = new CountDownLatch(1);
+        private volatile Map<String, String> form;
+
+        private Hold(String grantType) {
+            this.grantType = grantType;
+        }
+
+        /** Waits until the request arrived; its form fields. */
+        public Map<String, String> awaitArrival(Duration timeout) throws InterruptedException {
+            if (!arrived.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("no " + grantType + " token request arrived within " + timeout);
+            }
+            return form;
+        }
+
+        /** Ends the held request without forwarding it; its sender, if still there, gets a 502. */
+        public void drop() {
+            dropped.countDown();
+        }
+    }
+
     private RecordingProxy(HttpServer server, URI target) {
         this.server = server;
         this.target = target;
@@ -116,6 +149,15 @@ public final class RecordingProxy implements AutoCloseable {
         return exchanges.stream().filter(filter).count();
     }
 
+    /** Holds the next token request of {@code grantType} (only one hold at a time); it is not recorded. */
+    public Hold holdNextTokenRequest(String grantType) {
+        Hold next = new Hold(grantType);
+        if (!hold.compareAndSet(null, next)) {
+            throw new IllegalStateException("a request is held already");
+        }
+        return next;
+    }
+
     /** Forgets what was recorded so far. */
     public void clear() {
         exchanges.clear();
@@ -130,6 +172,12 @@ public final class RecordingProxy implements AutoCloseable {
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            Map<String, String> form = contentType != null && contentType.startsWith("application/x-www-form-urlencoded")
+                    ? parseForm(new String(body, StandardCharsets.UTF_8)) : Map.of();
+            if (held(exchange, form)) {
+                return;
+            }
             HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
                     .timeout(Duration.ofSeconds(30))
                     .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
@@ -147,9 +195,6 @@ public final class RecordingProxy implements AutoCloseable {
                 exchange.sendResponseHeaders(502, -1);
                 return;
             }
-            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-            Map<String, String> form = contentType != null && contentType.startsWith("application/x-www-form-urlencoded")
-                    ? parseForm(new String(body, StandardCharsets.UTF_8)) : Map.of();
             exchanges.add(new Exchange(exchange.getRequestMethod(), exchange.getRequestURI().toString(), form,
                     exchange.getRequestHeaders().getFirst("Authorization"), response.statusCode(),
                     new String(response.body(), StandardCharsets.UTF_8)));
@@ -161,6 +206,29 @@ public final class RecordingProxy implements AutoCloseable {
             exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
             exchange.getResponseBody().write(response.body());
         }
+    }
+
+    /** Whether this request was the held one: it then waited until dropped, and was answered 502. */
+    private boolean held(HttpExchange exchange, Map<String, String> form) throws IOException {
+        Hold current = hold.get();
+        if (current == null || !"POST".equals(exchange.getRequestMethod())
+                || !exchange.getRequestURI().getPath().endsWith("/protocol/openid-connect/token")
+                || !current.grantType.equals(form.get("grant_type")) || !hold.compareAndSet(current, null)) {
+            return false;
+        }
+        current.form = form;
+        current.arrived.countDown();
+        try {
+            current.dropped.await(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            exchange.sendResponseHeaders(502, -1);
+        } catch (IOException senderGone) {
+            // the sender was killed while its request was held: nobody to answer
+        }
+        return true;
     }
 
     private static Map<String, String> parseForm(String body) {

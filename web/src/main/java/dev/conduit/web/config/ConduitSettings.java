@@ -34,6 +34,11 @@ public record ConduitSettings(Optional<String> publicUrl, boolean allowLoopbackH
      * renewal failed is served before trying again (default 30).
      */
     public static final String RENEWAL_WINDOW_SECONDS = "conduit.tokens.renewal-window-seconds";
+    /**
+     * How long a token's lease in the database lasts (default 30): the longest another server waits for a key whose
+     * holder died mid-request. Longer than the longest token request, since a renewal that outlasts it is not stored.
+     */
+    public static final String TOKEN_LEASE_SECONDS = "conduit.tokens.lease-seconds";
     /** The total time one integration call may take, headers and body (default 30). */
     public static final String INTEGRATION_DEADLINE_SECONDS = "conduit.integration.deadline-seconds";
     /** The largest resource-server answer an integration call relays (default 16 MiB). */

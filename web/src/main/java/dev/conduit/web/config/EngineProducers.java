@@ -224,7 +224,10 @@ public class EngineProducers {
         Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
         JdbcConnectedSystemRepository stored = new JdbcConnectedSystemRepository(database.dataSource(), cipher, clock);
         stored.sealRowsOfEarlierVersions();
-        return Engine.builder(stored, new JdbcTokenStore(database.dataSource(), cipher, clock), grants, clock)
+        JdbcTokenStore tokens = new JdbcTokenStore(database.dataSource(), cipher, clock,
+                JdbcTokenStore.DEFAULT_LOCK_TIMEOUT, config.getOptionalValue(ConduitSettings.TOKEN_LEASE_SECONDS,
+                        Integer.class).map(Duration::ofSeconds).orElse(JdbcTokenStore.DEFAULT_LEASE));
+        return Engine.builder(stored, tokens, grants, clock)
                 .pendingAuthorizations(new JdbcPendingAuthorizationStore(database.dataSource(), cipher, clock))
                 .declared(configured).policy(policy).http(http).observer(observer).invalidations(invalidations)
                 .sleeper(Sleeper.THREAD)
