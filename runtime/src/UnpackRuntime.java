@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,7 @@ public final class UnpackRuntime {
             return;
         }
         long start = System.nanoTime();
+        removeEarlierRuntime(target.resolve("wlp"));
         Set<String> executable = executableEntries(zip);
         int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
         try (ZipFile zipFile = new ZipFile(zip.toFile())) {
@@ -78,6 +80,32 @@ public final class UnpackRuntime {
         }
         Files.writeString(marker, source);
         System.out.printf("Unpacked %s into %s in %.1f s%n", zip.getFileName(), target, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Another runtime version, or an interrupted unpack, may have left files here that this zip does not overwrite
+     * (a kernel or feature of another version, which Liberty would find beside this one's). Keeps usr/: the servers,
+     * with their databases and keys.
+     */
+    private static void removeEarlierRuntime(Path wlp) throws IOException {
+        if (!Files.isDirectory(wlp)) {
+            return;
+        }
+        try (Stream<Path> top = Files.list(wlp)) {
+            for (Path path : (Iterable<Path>) top::iterator) {
+                if (!path.getFileName().toString().equals("usr")) {
+                    delete(path);
+                }
+            }
+        }
+    }
+
+    private static void delete(Path path) throws IOException {
+        try (Stream<Path> tree = Files.walk(path)) {
+            for (Path each : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(each);
+            }
+        }
     }
 
     /** The entries whose owner may execute them; java.util.zip does not expose the Unix mode, the zip file system does. */
