@@ -8,6 +8,9 @@ import dev.conduit.core.schema.FieldType;
 import dev.conduit.core.schema.SystemField;
 import dev.conduit.core.schema.SystemFields;
 import dev.conduit.api.system.Variable;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -36,10 +40,32 @@ public final class ConfiguredSystems {
     public static final String PREFIX = "conduit.systems.";
     public static final String NAMES = PREFIX + "names";
 
-    private final ConfigLookup config;
+    /** The most names whose answer {@link #declares} remembers; past it the memory starts again empty. */
+    static final int MAX_REMEMBERED = 1024;
 
+    private record Answer(boolean declared, Instant until) {
+    }
+
+    private final ConfigLookup config;
+    private final Clock clock;
+    private final Duration remember;
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+
+    /** Asks the configuration on every lookup. */
     public ConfiguredSystems(ConfigLookup config) {
+        this(config, Clock.systemUTC(), Duration.ZERO);
+    }
+
+    /**
+     * Remembers for {@code remember} whether a name is declared. That question is asked several times on every call
+     * of every system, and for a stored system each answer is a miss that MicroProfile Config looks for in every
+     * source. A system declared or removed in configuration while the server runs is seen after at most that time;
+     * a declared system's fields are still read at each use, and a change through the API always asks again.
+     */
+    public ConfiguredSystems(ConfigLookup config, Clock clock, Duration remember) {
         this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.remember = remember.isNegative() ? Duration.ZERO : remember;
     }
 
     /** The names of the systems declared, sorted. */
@@ -61,6 +87,23 @@ public final class ConfiguredSystems {
      * properties rather than scanning every property name.
      */
     public boolean declares(String name) {
+        if (remember.isZero() || name == null) {
+            return declaredNow(name);
+        }
+        Instant now = clock.instant();
+        Answer known = answers.get(name);
+        if (known != null && now.isBefore(known.until())) {
+            return known.declared();
+        }
+        boolean declared = declaredNow(name);
+        if (answers.size() >= MAX_REMEMBERED) {
+            answers.clear();
+        }
+        answers.put(name, new Answer(declared, now.plus(remember)));
+        return declared;
+    }
+
+    private boolean declaredNow(String name) {
         if (config.get(NAMES).isPresent()) {
             return names().contains(name);
         }
@@ -72,7 +115,7 @@ public final class ConfiguredSystems {
      * (409), naming the properties and the environment variables to change instead.
      */
     public void requireWritable(String name) {
-        if (declares(name)) {
+        if (declaredNow(name)) {
             throw readOnly(name);
         }
     }

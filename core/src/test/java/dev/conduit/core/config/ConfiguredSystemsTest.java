@@ -131,4 +131,45 @@ class ConfiguredSystemsTest {
 
         assertThat(configured.names()).containsExactly("billing", "orders");
     }
+
+    @Test
+    void declaresWhenRememberingThenConfigurationAskedOncePerLifetimeAndChangesSeenAfterIt() {
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        ConfiguredSystems remembering = new ConfiguredSystems(new ConfigLookup() {
+            @Override
+            public Optional<String> get(String key) {
+                asked.add(key);
+                return lookup.get(key);
+            }
+
+            @Override
+            public Set<String> names() {
+                return lookup.names();
+            }
+        }, clock, Duration.ofSeconds(2));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(remembering.declares("orders")).isTrue();
+            assertThat(remembering.declares("stored-one")).isFalse();
+        }
+        assertThat(asked).containsExactly("conduit.systems.names", "conduit.systems.orders.grant-type",
+                "conduit.systems.names", "conduit.systems.stored-one.grant-type");
+
+        properties.put("conduit.systems.stored-one.grant-type", "client_credentials");
+        assertThat(remembering.declares("stored-one")).isFalse();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(remembering.declares("stored-one")).isTrue();
+        assertThat(asked).hasSize(6);
+    }
+
+    @Test
+    void requireWritableWhenRememberedAsNotDeclaredButDeclaredSinceThenReadOnlySystem() {
+        ConfiguredSystems remembering = new ConfiguredSystems(lookup, clock, Duration.ofSeconds(2));
+        assertThat(remembering.declares("billing")).isFalse();
+
+        properties.put("conduit.systems.billing.grant-type", "client_credentials");
+
+        assertThatThrownBy(() -> remembering.requireWritable("billing")).isInstanceOfSatisfying(ConduitException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.READ_ONLY_SYSTEM));
+    }
 }

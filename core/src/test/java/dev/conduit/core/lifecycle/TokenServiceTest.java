@@ -14,6 +14,7 @@ import dev.conduit.api.system.RetryPolicy;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenKey;
+import dev.conduit.core.endpoint.HttpSettings;
 import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.store.InMemoryConnectedSystemRepository;
 import dev.conduit.core.store.InMemoryTokenStore;
@@ -70,10 +71,17 @@ class TokenServiceTest {
         leaks.assertNoLeak();
     }
 
+    /**
+     * A service whose token endpoint waits as long as a loaded machine needs: a read timeout of 500 ms there would
+     * retry a request the server did answer, and count two requests where the test expects one.
+     */
     private TokenService newService(Sleeper sleeper) {
+        return newService(sleeper, TestSystems.answeringSettings());
+    }
+
+    private TokenService newService(Sleeper sleeper, HttpSettings settings) {
         return new TokenService(systems, store, GrantRegistry.of(new ClientCredentialsGrant()),
-                new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.fastSettings(), clock), clock,
-                sleeper);
+                new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), settings, clock), clock, sleeper);
     }
 
     private ConnectedSystem register(ConnectedSystem.Builder builder) {
@@ -105,7 +113,7 @@ class TokenServiceTest {
         register(TestSystems.clientCredentials(server));
         SwitchableTokenStore database = new SwitchableTokenStore(store);
         TokenService service = new TokenService(systems, database, GrantRegistry.of(new ClientCredentialsGrant()),
-                new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.fastSettings(), clock), clock,
+                new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), TestSystems.answeringSettings(), clock), clock,
                 sleeps::add);
         server.setDefault(okToken("tok-1", 3600));
         database.setAvailable(false);
@@ -279,9 +287,10 @@ class TokenServiceTest {
     void accessTokenWhenServerNeverAnswersThenBoundedByTimeout() {
         register(TestSystems.clientCredentials(server).retryPolicy(new RetryPolicy(2, Duration.ofSeconds(30))));
         server.setDefault(ScriptedResponse.hang());
+        TokenService fast = newService(sleeps::add, TestSystems.fastSettings());
         long started = System.nanoTime();
 
-        ConduitException e = failure(() -> service.accessToken(systems.get(NAME), APP));
+        ConduitException e = failure(() -> fast.accessToken(systems.get(NAME), APP));
 
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertThat(e.code()).isEqualTo(ErrorCode.ENDPOINT_UNAVAILABLE);

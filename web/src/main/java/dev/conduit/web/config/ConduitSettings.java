@@ -27,6 +27,11 @@ public record ConduitSettings(Optional<String> publicUrl, boolean allowLoopbackH
     public static final String DATABASE = "conduit.database";
     /** A folder of the organisation's own provider templates, one {@code *.json} file each. */
     public static final String TEMPLATES_DIR = "conduit.templates.dir";
+    /**
+     * How long a server remembers HTTP Basic credentials the user registry accepted (default 10; 0: ask the registry on
+     * every request); a changed password or a removed user takes effect on that server after this. Read at start.
+     */
+    public static final String BASIC_LOGIN_CACHE_SECONDS = "conduit.security.basic-login-cache-seconds";
     /** How long a server keeps a stored connected system in memory; an edit on another server shows after this. */
     public static final String SYSTEM_CACHE_SECONDS = "conduit.systems.cache-seconds";
     /**

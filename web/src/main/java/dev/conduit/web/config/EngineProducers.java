@@ -201,13 +201,19 @@ public class EngineProducers {
 
     /**
      * The systems declared under {@code conduit.systems.<name>.*}, read from MicroProfile Config on every lookup, so
-     * environment variables and secret references ({@code ${ORDERS_CLIENT_SECRET}}) apply at use.
+     * environment variables and secret references ({@code ${ORDERS_CLIENT_SECRET}}) apply at use. Whether a name is
+     * declared at all is remembered as long as a stored system is ({@code conduit.systems.cache-seconds}).
      */
     @Produces
     @Singleton
-    ConfiguredSystems configuredSystems() {
-        return new ConfiguredSystems(new MicroProfileConfigLookup(
-                ConfigProvider.getConfig(EngineProducers.class.getClassLoader())));
+    ConfiguredSystems configuredSystems(Clock clock) {
+        Config config = ConfigProvider.getConfig(EngineProducers.class.getClassLoader());
+        return new ConfiguredSystems(new MicroProfileConfigLookup(config), clock, systemCache(config));
+    }
+
+    private static Duration systemCache(Config config) {
+        return config.getOptionalValue(ConduitSettings.SYSTEM_CACHE_SECONDS, Integer.class).map(Duration::ofSeconds)
+                .orElse(Engine.DEFAULT_SYSTEM_CACHE);
     }
 
     /**
@@ -238,8 +244,7 @@ public class EngineProducers {
                                 .map(Duration::ofSeconds).orElse(CallLimits.DEFAULT.deadline()),
                         config.getOptionalValue(ConduitSettings.INTEGRATION_MAX_RESPONSE_BYTES, Integer.class)
                                 .orElse(CallLimits.DEFAULT.maxResponseBytes())))
-                .systemCache(config.getOptionalValue(ConduitSettings.SYSTEM_CACHE_SECONDS, Integer.class)
-                        .map(Duration::ofSeconds).orElse(Engine.DEFAULT_SYSTEM_CACHE))
+                .systemCache(systemCache(config))
                 .build();
     }
 

@@ -19,8 +19,9 @@ import java.util.Optional;
  * How every request is authenticated. Jakarta Security allows one mechanism per application, so this one serves both
  * kinds of caller:
  * <ul>
- *   <li>machine clients send HTTP Basic on every request (validated against the server's user registry), and an
- *       unauthenticated request to the API or the callback is challenged with Basic, as before;</li>
+ *   <li>machine clients send HTTP Basic on every request (validated against the server's user registry, whose
+ *       answer {@link RecentBasicLogins} keeps for a few seconds), and an unauthenticated request to the API or the
+ *       callback is challenged with Basic, as before;</li>
  *   <li>people use the console with a session that {@link SignInServlet} (password) or {@link OidcSignInServlet}
  *       (the organisation's identity provider) started; an unauthenticated console page is sent to the sign-in page,
  *       and the console's own API calls (header {@code X-Conduit-Console}) get a 401 without a Basic challenge, so
@@ -38,6 +39,9 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
     @Inject
     RegistryLogin registry;
 
+    @Inject
+    RecentBasicLogins recentLogins;
+
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
             HttpMessageContext context) {
@@ -48,7 +52,7 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
         String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             Optional<RegistryLogin.Caller> caller = basic(authorization.substring(6))
-                    .flatMap(c -> registry.validate(c.getCaller(), c.getPasswordAsString()));
+                    .flatMap(c -> recentLogins.validate(c.getCaller(), c.getPasswordAsString(), registry::validate));
             if (caller.isPresent()) {
                 return context.notifyContainerAboutLogin(caller.get().name(), caller.get().groups());
             }

@@ -10,10 +10,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
-/** The few JDBC conventions every store shares: timestamps, duplicate keys, and errors that never leak SQL text. */
+/**
+ * The few JDBC conventions every store shares: timestamps, duplicate keys, statements by one key, and errors that never
+ * leak SQL text.
+ */
 final class Jdbc {
 
     private static final Logger LOG = Logger.getLogger(Jdbc.class.getName());
@@ -68,6 +74,40 @@ final class Jdbc {
     static ConduitException failure(String action, SQLException e) {
         return ConduitException.builder(ErrorCode.STORE_UNAVAILABLE,
                 "Database error: could not " + action + " (SQLSTATE " + e.getSQLState() + ")").cause(e).build();
+    }
+
+    /** What a store makes of the row a query found. */
+    @FunctionalInterface
+    interface Row<T> {
+        Optional<T> read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * The row {@code select} finds by one key, read by {@code row}, or empty when there is none; a database failure is
+     * {@link #failure} of the {@code action}, named only then.
+     */
+    static <T> Optional<T> findByKey(DataSource dataSource, String select, String key, Row<T> row,
+            Supplier<String> action) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(select)) {
+            statement.setString(1, key);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? row.read(rs) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure(action.get(), e);
+        }
+    }
+
+    /** Runs {@code update} (a delete or an update) for one key; the rows it changed. */
+    static int updateByKey(DataSource dataSource, String update, String key, Supplier<String> action) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(update)) {
+            statement.setString(1, key);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(action.get(), e);
+        }
     }
 
     /** Rolls back after a failure, keeping the failure as the exception that matters. */

@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 
 /**
@@ -104,26 +106,16 @@ public final class JdbcAuditTrail implements AuditRecorder, AuditTrail {
 
     private static String where(AuditQuery query, List<Object> parameters) {
         List<String> conditions = new ArrayList<>();
-        query.system().ifPresent(system -> {
-            conditions.add("system_name = ?");
-            parameters.add(system);
+        // each filter given adds its condition and, in the same order, the value of its placeholder
+        BiConsumer<String, Optional<?>> filter = (condition, value) -> value.ifPresent(v -> {
+            conditions.add(condition);
+            parameters.add(v);
         });
-        query.actor().ifPresent(actor -> {
-            conditions.add("actor = ?");
-            parameters.add(actor);
-        });
-        query.action().ifPresent(action -> {
-            conditions.add("action = ?");
-            parameters.add(action.name());
-        });
-        query.from().ifPresent(from -> {
-            conditions.add("at >= ?");
-            parameters.add(from);
-        });
-        query.to().ifPresent(to -> {
-            conditions.add("at < ?");
-            parameters.add(to);
-        });
+        filter.accept("system_name = ?", query.system());
+        filter.accept("actor = ?", query.actor());
+        filter.accept("action = ?", query.action().map(AuditAction::name));
+        filter.accept("at >= ?", query.from());
+        filter.accept("at < ?", query.to());
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 

@@ -75,15 +75,8 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
     @Override
     public Optional<ConnectedSystem> find(String name) {
         Objects.requireNonNull(name, "name");
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(SELECT_ONE)) {
-            select.setString(1, name);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw Jdbc.failure("read connected system '" + name + "'", e);
-        }
+        return Jdbc.findByKey(dataSource, SELECT_ONE, name, rs -> Optional.of(read(rs)),
+                () -> "read connected system '" + name + "'");
     }
 
     /** {@inheritDoc} Ordered by {@link LayeredSystemRepository#NAME_ORDER}, whatever the database's collation. */
@@ -179,13 +172,7 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
     @Override
     public boolean delete(String name) {
         Objects.requireNonNull(name, "name");
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement(DELETE)) {
-            delete.setString(1, name);
-            return delete.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw Jdbc.failure("delete connected system '" + name + "'", e);
-        }
+        return Jdbc.updateByKey(dataSource, DELETE, name, () -> "delete connected system '" + name + "'") > 0;
     }
 
     /**
@@ -196,18 +183,9 @@ public final class JdbcConnectedSystemRepository implements ConnectedSystemRepos
     @Override
     public SystemStatus status(String name) {
         Objects.requireNonNull(name, "name");
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(SELECT_STATUS)) {
-            select.setString(1, name);
-            try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next()) {
-                    throw ConnectedSystemRepository.unknown(name);
-                }
-                return readStatus(rs);
-            }
-        } catch (SQLException e) {
-            throw Jdbc.failure("read the status of connected system '" + name + "'", e);
-        }
+        return Jdbc.findByKey(dataSource, SELECT_STATUS, name, rs -> Optional.of(readStatus(rs)),
+                () -> "read the status of connected system '" + name + "'")
+                .orElseThrow(() -> ConnectedSystemRepository.unknown(name));
     }
 
     /**

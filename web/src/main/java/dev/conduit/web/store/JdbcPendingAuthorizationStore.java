@@ -133,27 +133,13 @@ public final class JdbcPendingAuthorizationStore implements PendingAuthorization
     @Override
     public Optional<PendingAuthorization> find(String state) {
         Objects.requireNonNull(state, "state");
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(SELECT)) {
-            select.setString(1, state);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? read(rs) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw Jdbc.failure("read a pending authorization", e);
-        }
+        return Jdbc.findByKey(dataSource, SELECT, state, this::read, () -> "read a pending authorization");
     }
 
     @Override
     public boolean markUsed(String state) {
         Objects.requireNonNull(state, "state");
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement update = connection.prepareStatement(MARK_USED)) {
-            update.setString(1, state);
-            return update.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw Jdbc.failure("mark a pending authorization used", e);
-        }
+        return Jdbc.updateByKey(dataSource, MARK_USED, state, () -> "mark a pending authorization used") == 1;
     }
 
     /** How many authorization links are out, neither completed nor expired (the pending-authorizations gauge). */

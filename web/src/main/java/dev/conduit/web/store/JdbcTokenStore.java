@@ -200,13 +200,8 @@ public final class JdbcTokenStore implements TokenStore, ReEncryptable {
     @Override
     public void removeAll(String systemName) {
         Objects.requireNonNull(systemName, "systemName");
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement(DELETE_SYSTEM)) {
-            delete.setString(1, systemName);
-            delete.executeUpdate();
-        } catch (SQLException e) {
-            throw Jdbc.failure("remove the tokens of connected system '" + systemName + "'", e);
-        }
+        Jdbc.updateByKey(dataSource, DELETE_SYSTEM, systemName,
+                () -> "remove the tokens of connected system '" + systemName + "'");
     }
 
     @Override

@@ -1,0 +1,129 @@
+package dev.conduit.web.security;
+
+import dev.conduit.web.config.ConduitSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Remembers for a few seconds ({@value ConduitSettings#BASIC_LOGIN_CACHE_SECONDS}, default
+ * {@value #DEFAULT_SECONDS} s; 0 turns it off) the HTTP Basic credentials the user registry has just accepted. A
+ * machine client sends the same credentials with every request, and a registry login per request was the largest
+ * part of an integration call's cost on the server.
+ *
+ * <ul>
+ *   <li>Only accepted credentials are remembered. A wrong password always goes to the registry and is refused (and
+ *       audited) as before.</li>
+ *   <li>No password is kept: an entry is found by an HMAC-SHA256 of the user name and password, under a key drawn
+ *       at random when the server starts and never written anywhere.</li>
+ *   <li>A password changed, or a user removed or locked in the registry, stops working on this server after at most
+ *       the lifetime.</li>
+ *   <li>At most {@value #MAX_ENTRIES} entries; when full, expired ones are dropped and, if none expired, the new
+ *       login is simply not remembered.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class RecentBasicLogins {
+
+    static final int DEFAULT_SECONDS = 10;
+    static final int MAX_ENTRIES = 10_000;
+
+    private record Remembered(RegistryLogin.Caller caller, Instant until) {
+    }
+
+    private final Clock clock;
+    private final Duration lifetime;
+    private final SecretKeySpec key;
+    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+
+    /** The lifetime read from configuration once, at start. */
+    public RecentBasicLogins() {
+        this(Clock.systemUTC(), Duration.ofSeconds(ConfigProvider.getConfig(RecentBasicLogins.class.getClassLoader())
+                .getOptionalValue(ConduitSettings.BASIC_LOGIN_CACHE_SECONDS, Integer.class).orElse(DEFAULT_SECONDS)));
+    }
+
+    RecentBasicLogins(Clock clock, Duration lifetime) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.lifetime = lifetime.isNegative() ? Duration.ZERO : lifetime;
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        this.key = new SecretKeySpec(random, "HmacSHA256");
+    }
+
+    /**
+     * The caller these credentials were accepted for less than the lifetime ago, else the registry's answer (which is
+     * remembered if it accepts them).
+     */
+    public Optional<RegistryLogin.Caller> validate(String user, String password,
+            BiFunction<String, String, Optional<RegistryLogin.Caller>> registry) {
+        if (lifetime.isZero()) {
+            return registry.apply(user, password);
+        }
+        String digest = digest(user, password);
+        Instant now = clock.instant();
+        Remembered known = remembered.get(digest);
+        if (known != null && now.isBefore(known.until())) {
+            return Optional.of(known.caller());
+        }
+        Optional<RegistryLogin.Caller> caller = registry.apply(user, password);
+        if (caller.isPresent()) {
+            remember(digest, new Remembered(caller.get(), now.plus(lifetime)), now);
+        } else if (known != null) {
+            remembered.remove(digest, known);
+        }
+        return caller;
+    }
+
+    int size() {
+        return remembered.size();
+    }
+
+    private void remember(String digest, Remembered entry, Instant now) {
+        if (remembered.size() >= MAX_ENTRIES) {
+            remembered.values().removeIf(r -> !now.isBefore(r.until()));
+            if (remembered.size() >= MAX_ENTRIES) {
+                return;
+            }
+        }
+        remembered.put(digest, entry);
+    }
+
+    /** The user name's length first, so that no two (user, password) pairs give the same input. */
+    private String digest(String user, String password) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            byte[] name = user.getBytes(StandardCharsets.UTF_8);
+            mac.update(new byte[] {(byte) (name.length >>> 24), (byte) (name.length >>> 16), (byte) (name.length >>> 8),
+                    (byte) name.length});
+            mac.update(name);
+            byte[] secret = password.getBytes(StandardCharsets.UTF_8);
+            try {
+                return Base64.getEncoder().encodeToString(mac.doFinal(secret));
+            } finally {
+                Arrays.fill(secret, (byte) 0);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RecentBasicLogins[" + lifetime + ", " + remembered.size() + " remembered]";
+    }
+}

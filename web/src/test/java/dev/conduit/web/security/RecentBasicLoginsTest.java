@@ -1,0 +1,94 @@
+package dev.conduit.web.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.conduit.core.testing.MutableClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.Test;
+
+/** {@link RecentBasicLogins} in front of a registry that knows alice with one password and counts what it is asked. */
+class RecentBasicLoginsTest {
+
+    private static final RegistryLogin.Caller ALICE = new RegistryLogin.Caller("alice",
+            Set.of("group:Conduit/conduit-users"));
+
+    private final MutableClock clock = MutableClock.startingAt("2026-03-01T10:00:00Z");
+    private final List<String> asked = new ArrayList<>();
+    private String alicePassword = "alice-pass";
+    private final BiFunction<String, String, Optional<RegistryLogin.Caller>> registry = (user, password) -> {
+        asked.add(user);
+        return user.equals("alice") && password.equals(alicePassword) ? Optional.of(ALICE) : Optional.empty();
+    };
+    private final RecentBasicLogins logins = new RecentBasicLogins(clock, Duration.ofSeconds(10));
+
+    @Test
+    void validateWhenSameCredentialsWithinLifetimeThenRegistryAskedOnce() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(logins.validate("alice", "alice-pass", registry)).contains(ALICE);
+            clock.advance(Duration.ofSeconds(1));
+        }
+
+        assertThat(asked).hasSize(1);
+    }
+
+    @Test
+    void validateWhenPasswordWrongThenRefusedEveryTimeAndNeverRemembered() {
+        assertThat(logins.validate("alice", "alice-pass", registry)).contains(ALICE);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(logins.validate("alice", "guess-" + i, registry)).isEmpty();
+            assertThat(logins.validate("alice", "wrong", registry)).isEmpty();
+        }
+
+        assertThat(asked).hasSize(7);
+        assertThat(logins.size()).isEqualTo(1);
+    }
+
+    @Test
+    void validateWhenLifetimePassedThenRegistryAskedAgainAndAChangedPasswordTakesEffect() {
+        assertThat(logins.validate("alice", "alice-pass", registry)).contains(ALICE);
+        alicePassword = "changed-pass";
+
+        clock.advance(Duration.ofSeconds(10));
+
+        assertThat(logins.validate("alice", "alice-pass", registry)).isEmpty();
+        assertThat(logins.validate("alice", "alice-pass", registry)).isEmpty();
+        assertThat(asked).hasSize(3);
+        assertThat(logins.size()).isZero();
+    }
+
+    @Test
+    void validateWhenSameCharactersSplitDifferentlyBetweenUserAndPasswordThenRegistryAskedAndRefuses() {
+        assertThat(logins.validate("alice", "alice-pass", registry)).contains(ALICE);
+
+        // "alice" + "alice-pass" and "alicealice-" + "pass" are the same characters in a row
+        assertThat(logins.validate("alicealice-", "pass", registry)).isEmpty();
+        assertThat(logins.validate("alic", "ealice-pass", registry)).isEmpty();
+
+        assertThat(asked).containsExactly("alice", "alicealice-", "alic");
+    }
+
+    @Test
+    void validateWhenLifetimeZeroThenRegistryAskedEveryTime() {
+        RecentBasicLogins off = new RecentBasicLogins(clock, Duration.ZERO);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(off.validate("alice", "alice-pass", registry)).contains(ALICE);
+        }
+
+        assertThat(asked).hasSize(3);
+        assertThat(off.size()).isZero();
+    }
+
+    @Test
+    void toStringWhenCredentialsRememberedThenNamesNoUserNorPassword() {
+        logins.validate("alice", "alice-pass", registry);
+
+        assertThat(logins.toString()).doesNotContain("alice").contains("1 remembered");
+    }
+}
