@@ -135,15 +135,7 @@ public final class TwoServerFigures {
 
     private void expiryBursts(LoopbackTokenServer tokens, String resourceBase) throws Exception {
         String system = "bench-burst";
-        Map<String, Object> draft = new LinkedHashMap<>();
-        draft.put("name", system);
-        draft.put("grantType", "client_credentials");
-        draft.put("tokenEndpoint", tokens.tokenUrl());
-        draft.put("integrationBaseUrl", resourceBase);
-        draft.put("clientId", LoopbackTokenServer.CLIENT_ID);
-        draft.put("clientSecret", LoopbackTokenServer.CLIENT_SECRET);
-        draft.put("clientAuthMethod", "client_secret_basic");
-        draft.put("scope", "read");
+        Map<String, Object> draft = draft(system, "client_credentials", tokens.tokenUrl(), resourceBase);
         create(system, draft);
         long issuedAt = System.nanoTime(); // the creation's token test obtained the first token
         report.append("Expiry burst: ").append(CALLERS).append(" callers, half on each server, 20 ms token endpoint,"
@@ -228,17 +220,9 @@ public final class TwoServerFigures {
 
     private void disconnects(UserProvider users, String resourceBase) throws Exception {
         String system = "bench-user";
-        Map<String, Object> draft = new LinkedHashMap<>();
-        draft.put("name", system);
-        draft.put("grantType", "authorization_code");
+        Map<String, Object> draft = draft(system, "authorization_code", users.url() + "/token", resourceBase);
         draft.put("authorizationEndpoint", users.url() + "/authorize");
-        draft.put("tokenEndpoint", users.url() + "/token");
         draft.put("revocationEndpoint", users.url() + "/revoke");
-        draft.put("integrationBaseUrl", resourceBase);
-        draft.put("clientId", LoopbackTokenServer.CLIENT_ID);
-        draft.put("clientSecret", LoopbackTokenServer.CLIENT_SECRET);
-        draft.put("clientAuthMethod", "client_secret_basic");
-        draft.put("scope", "read");
         create(system, draft);
         String invoke = urlB + "/api/connected-systems/" + system + "/invoke";
         String call = "{\"method\":\"GET\",\"path\":\"/hello\"}";
@@ -314,6 +298,20 @@ public final class TwoServerFigures {
     }
 
     // ---------------------------------------------------------------------------------------------------- helpers
+
+    /** A connected system as the bench's client, calling the loopback resource server. */
+    private static Map<String, Object> draft(String name, String grantType, String tokenEndpoint, String resourceBase) {
+        Map<String, Object> draft = new LinkedHashMap<>();
+        draft.put("name", name);
+        draft.put("grantType", grantType);
+        draft.put("tokenEndpoint", tokenEndpoint);
+        draft.put("integrationBaseUrl", resourceBase);
+        draft.put("clientId", LoopbackTokenServer.CLIENT_ID);
+        draft.put("clientSecret", LoopbackTokenServer.CLIENT_SECRET);
+        draft.put("clientAuthMethod", "client_secret_basic");
+        draft.put("scope", "read");
+        return draft;
+    }
 
     private void create(String name, Map<String, Object> draft) throws IOException, InterruptedException {
         send("DELETE", urlA + "/api/connected-systems/" + name, "admin", null);
