@@ -8,9 +8,9 @@ import dev.conduit.core.schema.FieldType;
 import dev.conduit.core.schema.SystemField;
 import dev.conduit.core.schema.SystemFields;
 import dev.conduit.api.system.Variable;
+import dev.conduit.core.cache.ExpiringMap;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -40,16 +39,14 @@ public final class ConfiguredSystems {
     public static final String PREFIX = "conduit.systems.";
     public static final String NAMES = PREFIX + "names";
 
-    /** The most names whose answer {@link #declares} remembers; past it the memory starts again empty. */
+    /**
+     * The most names whose answer {@link #declares} remembers (any caller can ask about any name); past it a new
+     * name's answer is not remembered until a remembered one expires.
+     */
     static final int MAX_REMEMBERED = 1024;
 
-    private record Answer(boolean declared, Instant until) {
-    }
-
     private final ConfigLookup config;
-    private final Clock clock;
-    private final Duration remember;
-    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final ExpiringMap<String, Boolean> answers;
 
     /** Asks the configuration on every lookup. */
     public ConfiguredSystems(ConfigLookup config) {
@@ -64,8 +61,7 @@ public final class ConfiguredSystems {
      */
     public ConfiguredSystems(ConfigLookup config, Clock clock, Duration remember) {
         this.config = Objects.requireNonNull(config, "config");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.remember = remember.isNegative() ? Duration.ZERO : remember;
+        this.answers = new ExpiringMap<>(clock, remember, MAX_REMEMBERED);
     }
 
     /** The names of the systems declared, sorted. */
@@ -87,19 +83,15 @@ public final class ConfiguredSystems {
      * properties rather than scanning every property name.
      */
     public boolean declares(String name) {
-        if (remember.isZero() || name == null) {
-            return declaredNow(name);
+        if (name == null) {
+            return declaredNow(null);
         }
-        Instant now = clock.instant();
-        Answer known = answers.get(name);
-        if (known != null && now.isBefore(known.until())) {
-            return known.declared();
+        Optional<Boolean> known = answers.get(name);
+        if (known.isPresent()) {
+            return known.get();
         }
         boolean declared = declaredNow(name);
-        if (answers.size() >= MAX_REMEMBERED) {
-            answers.clear();
-        }
-        answers.put(name, new Answer(declared, now.plus(remember)));
+        answers.put(name, declared);
         return declared;
     }
 

@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import dev.conduit.core.cache.ExpiringMap;
 import dev.conduit.core.invalidation.Invalidation;
 import dev.conduit.core.invalidation.Invalidations;
 
@@ -25,15 +25,11 @@ import dev.conduit.core.invalidation.Invalidations;
 public final class CachingSystemRepository implements ConnectedSystemRepository {
 
     private final ConnectedSystemRepository delegate;
-    private final Clock clock;
-    private final long timeToLiveMillis;
     private final Invalidations invalidations;
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    /** Not bounded by count: only systems the store holds are kept (a name it does not know is not), so it bounds it. */
+    private final ExpiringMap<String, ConnectedSystem> entries;
     /** Counts writes: a read that overlapped one does not cache what it read, which may predate the write. */
     private final AtomicLong writes = new AtomicLong();
-
-    private record Entry(ConnectedSystem system, long expiresAtMillis) {
-    }
 
     /** A cache whose writes are heard in this JVM only (one server). */
     public CachingSystemRepository(ConnectedSystemRepository delegate, Clock clock, Duration timeToLive) {
@@ -44,8 +40,7 @@ public final class CachingSystemRepository implements ConnectedSystemRepository 
     public CachingSystemRepository(ConnectedSystemRepository delegate, Clock clock, Duration timeToLive,
             Invalidations invalidations) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.timeToLiveMillis = timeToLive.toMillis();
+        this.entries = new ExpiringMap<>(clock, timeToLive, Integer.MAX_VALUE);
         this.invalidations = Objects.requireNonNull(invalidations, "invalidations");
         invalidations.subscribe(this::forget);
     }
@@ -61,15 +56,14 @@ public final class CachingSystemRepository implements ConnectedSystemRepository 
 
     @Override
     public Optional<ConnectedSystem> find(String name) {
-        Entry entry = entries.get(name);
-        long now = clock.millis();
-        if (entry != null && now < entry.expiresAtMillis()) {
-            return Optional.of(entry.system());
+        Optional<ConnectedSystem> cached = entries.get(name);
+        if (cached.isPresent()) {
+            return cached;
         }
         long writesBefore = writes.get();
         Optional<ConnectedSystem> found = delegate.find(name);
-        if (found.isPresent() && writes.get() == writesBefore && timeToLiveMillis > 0) {
-            entries.put(name, new Entry(found.get(), now + timeToLiveMillis));
+        if (found.isPresent() && writes.get() == writesBefore) {
+            entries.put(name, found.get());
         } else if (found.isEmpty()) {
             entries.remove(name);
         }

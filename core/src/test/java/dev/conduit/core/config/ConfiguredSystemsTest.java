@@ -135,18 +135,7 @@ class ConfiguredSystemsTest {
     @Test
     void declaresWhenRememberingThenConfigurationAskedOncePerLifetimeAndChangesSeenAfterIt() {
         java.util.List<String> asked = new java.util.ArrayList<>();
-        ConfiguredSystems remembering = new ConfiguredSystems(new ConfigLookup() {
-            @Override
-            public Optional<String> get(String key) {
-                asked.add(key);
-                return lookup.get(key);
-            }
-
-            @Override
-            public Set<String> names() {
-                return lookup.names();
-            }
-        }, clock, Duration.ofSeconds(2));
+        ConfiguredSystems remembering = new ConfiguredSystems(counting(asked), clock, Duration.ofSeconds(2));
 
         for (int i = 0; i < 5; i++) {
             assertThat(remembering.declares("orders")).isTrue();
@@ -171,5 +160,45 @@ class ConfiguredSystemsTest {
 
         assertThatThrownBy(() -> remembering.requireWritable("billing")).isInstanceOfSatisfying(ConduitException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.READ_ONLY_SYSTEM));
+    }
+
+    @Test
+    void declaresWhenManyUnknownNamesAskedThenKnownAnswersKeptAndNewOnesAskedEachTimeUntilSomeExpire() {
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        ConfiguredSystems remembering = new ConfiguredSystems(counting(asked), clock, Duration.ofSeconds(2));
+        assertThat(remembering.declares("orders")).isTrue();
+        for (int i = 1; i < ConfiguredSystems.MAX_REMEMBERED; i++) {
+            assertThat(remembering.declares("unknown-" + i)).isFalse();
+        }
+        asked.clear();
+
+        assertThat(remembering.declares("one-too-many")).isFalse();
+        assertThat(remembering.declares("one-too-many")).isFalse();
+        assertThat(remembering.declares("orders")).isTrue();
+
+        assertThat(asked).as("the new name asked each time, the known one not at all").containsExactly(
+                "conduit.systems.names", "conduit.systems.one-too-many.grant-type",
+                "conduit.systems.names", "conduit.systems.one-too-many.grant-type");
+        clock.advance(Duration.ofSeconds(2));
+        asked.clear();
+        assertThat(remembering.declares("one-too-many")).isFalse();
+        assertThat(remembering.declares("one-too-many")).isFalse();
+        assertThat(asked).as("remembered once the others expired").hasSize(2);
+    }
+
+    /** The properties, noting each key asked for in {@code asked}. */
+    private ConfigLookup counting(java.util.List<String> asked) {
+        return new ConfigLookup() {
+            @Override
+            public Optional<String> get(String key) {
+                asked.add(key);
+                return lookup.get(key);
+            }
+
+            @Override
+            public Set<String> names() {
+                return lookup.names();
+            }
+        };
     }
 }

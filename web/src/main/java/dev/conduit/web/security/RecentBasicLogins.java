@@ -1,5 +1,6 @@
 package dev.conduit.web.security;
 
+import dev.conduit.core.cache.ExpiringMap;
 import dev.conduit.web.config.ConduitSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -7,13 +8,9 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -42,13 +39,10 @@ public class RecentBasicLogins {
     static final int DEFAULT_SECONDS = 10;
     static final int MAX_ENTRIES = 10_000;
 
-    private record Remembered(RegistryLogin.Caller caller, Instant until) {
-    }
-
-    private final Clock clock;
     private final Duration lifetime;
     private final SecretKeySpec key;
-    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    /** By digest of the credentials. */
+    private final ExpiringMap<String, RegistryLogin.Caller> remembered;
 
     /** The lifetime read from configuration once, at start. */
     public RecentBasicLogins() {
@@ -57,8 +51,8 @@ public class RecentBasicLogins {
     }
 
     RecentBasicLogins(Clock clock, Duration lifetime) {
-        this.clock = Objects.requireNonNull(clock, "clock");
         this.lifetime = lifetime.isNegative() ? Duration.ZERO : lifetime;
+        this.remembered = new ExpiringMap<>(clock, this.lifetime, MAX_ENTRIES);
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         this.key = new SecretKeySpec(random, "HmacSHA256");
@@ -74,32 +68,17 @@ public class RecentBasicLogins {
             return registry.apply(user, password);
         }
         String digest = digest(user, password);
-        Instant now = clock.instant();
-        Remembered known = remembered.get(digest);
-        if (known != null && now.isBefore(known.until())) {
-            return Optional.of(known.caller());
+        Optional<RegistryLogin.Caller> known = remembered.get(digest); // an expired entry is dropped here
+        if (known.isPresent()) {
+            return known;
         }
         Optional<RegistryLogin.Caller> caller = registry.apply(user, password);
-        if (caller.isPresent()) {
-            remember(digest, new Remembered(caller.get(), now.plus(lifetime)), now);
-        } else if (known != null) {
-            remembered.remove(digest, known);
-        }
+        caller.ifPresent(accepted -> remembered.put(digest, accepted));
         return caller;
     }
 
     int size() {
         return remembered.size();
-    }
-
-    private void remember(String digest, Remembered entry, Instant now) {
-        if (remembered.size() >= MAX_ENTRIES) {
-            remembered.values().removeIf(r -> !now.isBefore(r.until()));
-            if (remembered.size() >= MAX_ENTRIES) {
-                return;
-            }
-        }
-        remembered.put(digest, entry);
     }
 
     /** The user name's length first, so that no two (user, password) pairs give the same input. */

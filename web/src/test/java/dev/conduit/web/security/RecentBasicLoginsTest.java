@@ -91,4 +91,27 @@ class RecentBasicLoginsTest {
 
         assertThat(logins.toString()).doesNotContain("alice").contains("1 remembered");
     }
+
+    @Test
+    void validateWhenFullOfRecentLoginsThenANewLoginIsAskedEachTimeAndTheKnownOnesStayRemembered() {
+        BiFunction<String, String, Optional<RegistryLogin.Caller>> anyone = (user, password) -> {
+            asked.add(user);
+            return Optional.of(new RegistryLogin.Caller(user, Set.of()));
+        };
+        for (int i = 0; i < RecentBasicLogins.MAX_ENTRIES; i++) {
+            logins.validate("user-" + i, "pass", anyone);
+        }
+        asked.clear();
+
+        logins.validate("newcomer", "pass", anyone);
+        logins.validate("newcomer", "pass", anyone);
+        logins.validate("user-0", "pass", anyone);
+
+        assertThat(asked).containsExactly("newcomer", "newcomer");
+        assertThat(logins.size()).isEqualTo(RecentBasicLogins.MAX_ENTRIES);
+        clock.advance(Duration.ofSeconds(10));
+        logins.validate("newcomer", "pass", anyone);
+        logins.validate("newcomer", "pass", anyone);
+        assertThat(asked).as("remembered once the others expired").hasSize(3);
+    }
 }
