@@ -114,4 +114,45 @@ class RecentBasicLoginsTest {
         logins.validate("newcomer", "pass", anyone);
         assertThat(asked).as("remembered once the others expired").hasSize(3);
     }
+
+    @Test
+    void digestWhenComputedAgainAndOnManyThreadsThenEqualsAnHmacInitialisedForThatCall() throws Exception {
+        byte[] key = new byte[32];
+        java.util.Arrays.fill(key, (byte) 7);
+        RecentBasicLogins keyed = new RecentBasicLogins(clock, Duration.ofSeconds(10), key);
+        String expected = referenceDigest(key, "alice", "alice-pass");
+
+        assertThat(keyed.digest("alice", "alice-pass")).isEqualTo(expected).isEqualTo(keyed.digest("alice", "alice-pass"));
+        assertThat(keyed.digest("bob", "bob-pass")).isEqualTo(referenceDigest(key, "bob", "bob-pass"))
+                .isNotEqualTo(expected);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Set<String>>> digests = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                digests.add(threads.submit(() -> {
+                    Set<String> seen = new java.util.HashSet<>();
+                    for (int i = 0; i < 2_000; i++) {
+                        seen.add(keyed.digest("alice", "alice-pass"));
+                    }
+                    return seen;
+                }));
+            }
+            for (java.util.concurrent.Future<Set<String>> seen : digests) {
+                assertThat(seen.get()).containsExactly(expected);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** The HMAC-SHA256 of the user name's length (4 bytes, big-endian), the name and the password, from a new Mac. */
+    private static String referenceDigest(byte[] key, String user, String password) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        byte[] name = user.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        mac.update(java.nio.ByteBuffer.allocate(4).putInt(name.length).array());
+        mac.update(name);
+        return java.util.Base64.getEncoder().encodeToString(
+                mac.doFinal(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
 }
