@@ -3,7 +3,7 @@ package dev.conduit.web.audit;
 import dev.conduit.core.audit.AuditAction;
 import dev.conduit.core.audit.AuditEvent;
 import dev.conduit.core.audit.AuditOutcome;
-import jakarta.json.Json;
+import dev.conduit.web.json.SharedJson;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -86,7 +86,7 @@ public final class AuditEvents {
             return object;
         }
         if (entity instanceof String text && text.startsWith("{")) {
-            try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            try (JsonReader reader = SharedJson.createReader(new StringReader(text))) {
                 return reader.readObject();
             } catch (JsonException e) {
                 return null;

@@ -8,10 +8,10 @@ import dev.conduit.core.audit.AuditPage;
 import dev.conduit.core.audit.AuditQuery;
 import dev.conduit.core.audit.AuditTrail;
 import dev.conduit.web.Roles;
+import dev.conduit.web.json.SharedJson;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -63,19 +63,19 @@ public class AuditResource {
     }
 
     static JsonObject toJson(AuditPage page) {
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = SharedJson.createArrayBuilder();
         for (AuditEvent event : page.items()) {
-            JsonObjectBuilder details = Json.createObjectBuilder();
+            JsonObjectBuilder details = SharedJson.createObjectBuilder();
             event.details().forEach(details::add);
-            items.add(Json.createObjectBuilder()
+            items.add(SharedJson.createObjectBuilder()
                     .add("at", event.at().toString())
                     .add("actor", event.actor())
                     .add("action", event.action().name())
-                    .add("system", event.system() == null ? JsonValue.NULL : Json.createValue(event.system()))
+                    .add("system", event.system() == null ? JsonValue.NULL : SharedJson.createValue(event.system()))
                     .add("outcome", event.outcome().name())
                     .add("details", details));
         }
-        return Json.createObjectBuilder().add("items", items).add("page", page.page()).add("size", page.size())
+        return SharedJson.createObjectBuilder().add("items", items).add("page", page.page()).add("size", page.size())
                 .add("total", page.total()).build();
     }
 

@@ -4,13 +4,13 @@ import dev.conduit.api.ConduitException;
 import dev.conduit.api.grant.AuthorizationRequest;
 import dev.conduit.core.administration.Callers;
 import dev.conduit.core.lifecycle.AuthorizationService;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import dev.conduit.web.json.SharedJson;
 import dev.conduit.web.problem.Problem;
 
 /**
@@ -55,7 +55,7 @@ public final class AuthorizationLinks {
     }
 
     public static JsonObject toJson(AuthorizationRequest request) {
-        return Json.createObjectBuilder()
+        return SharedJson.createObjectBuilder()
                 .add("url", request.url().toString())
                 .add("expiresAt", request.pending().expiresAt().toString())
                 .build();

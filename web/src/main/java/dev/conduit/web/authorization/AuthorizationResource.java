@@ -6,10 +6,10 @@ import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.core.lifecycle.AuthorizationStatus;
 import dev.conduit.web.Roles;
 import dev.conduit.web.audit.Audited;
+import dev.conduit.web.json.SharedJson;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -60,12 +60,14 @@ public class AuthorizationResource {
     }
 
     static JsonObject toJson(AuthorizationStatus status) {
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = SharedJson.createObjectBuilder()
                 .add("system", status.systemName())
                 .add("status", status.status().name())
                 // no scope granted (yet) reads as null, never as ""
-                .add("scope", status.scope().isEmpty() ? JsonValue.NULL : Json.createValue(status.scope().toString()));
-        json.add("expiresAt", status.expiresAt() == null ? JsonValue.NULL : Json.createValue(status.expiresAt().toString()));
+                .add("scope", status.scope().isEmpty() ? JsonValue.NULL
+                        : SharedJson.createValue(status.scope().toString()));
+        json.add("expiresAt", status.expiresAt() == null ? JsonValue.NULL
+                : SharedJson.createValue(status.expiresAt().toString()));
         if (status.code() != null) {
             json.add("code", status.code().name()).add("reason", status.reason()).add("hint", status.hint());
         }

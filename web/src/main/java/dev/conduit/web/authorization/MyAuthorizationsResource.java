@@ -5,10 +5,10 @@ import dev.conduit.core.administration.Callers;
 import dev.conduit.core.lifecycle.AuthorizationService;
 import dev.conduit.web.Roles;
 import dev.conduit.core.administration.SystemAdministration;
+import dev.conduit.web.json.SharedJson;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -49,14 +49,14 @@ public class MyAuthorizationsResource {
     @Operation(summary = "The caller's status for every per-user system: [{system, description, category, status, "
             + "scope, expiresAt, code, reason, hint}]")
     public JsonArray list(@Context SecurityContext security) {
-        JsonArrayBuilder all = Json.createArrayBuilder();
+        JsonArrayBuilder all = SharedJson.createArrayBuilder();
         for (ConnectedSystem system : admin.list()) {
             if (!admin.isPerUser(system)) {
                 continue;
             }
             JsonObject status = AuthorizationResource.toJson(
                     authorizations.status(system.name(), Callers.user(security.getUserPrincipal())));
-            all.add(Json.createObjectBuilder(status)
+            all.add(SharedJson.createObjectBuilder(status)
                     .add("description", system.description().orElse(""))
                     .add("category", system.category().orElse("")));
         }

@@ -4,11 +4,11 @@ import dev.conduit.api.system.ConnectedSystem;
 import dev.conduit.api.system.SystemStatus;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.web.Roles;
+import dev.conduit.web.json.SharedJson;
 import dev.conduit.web.system.SystemViews;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -44,7 +44,7 @@ public class SystemStatusResource {
     @GET
     @Operation(summary = "How many connected systems are in ERROR, and each one's status, code, reason and hint")
     public JsonObject status() {
-        JsonArrayBuilder systems = Json.createArrayBuilder();
+        JsonArrayBuilder systems = SharedJson.createArrayBuilder();
         int total = 0;
         int inError = 0;
         for (ConnectedSystem system : admin.list()) {
@@ -53,9 +53,9 @@ public class SystemStatusResource {
             if (!status.isOk()) {
                 inError++;
             }
-            systems.add(SystemViews.addStatus(Json.createObjectBuilder().add("name", system.name()), status));
+            systems.add(SystemViews.addStatus(SharedJson.createObjectBuilder().add("name", system.name()), status));
         }
-        return Json.createObjectBuilder().add("systems", total).add("inError", inError)
+        return SharedJson.createObjectBuilder().add("systems", total).add("inError", inError)
                 .add("connectedSystems", systems).build();
     }
 }

@@ -3,7 +3,7 @@ package dev.conduit.web.invoke;
 import dev.conduit.core.integration.IntegrationRequest;
 import dev.conduit.core.integration.IntegrationResponse;
 import dev.conduit.web.json.JsonFields;
-import jakarta.json.spi.JsonProvider;
+import dev.conduit.web.json.SharedJson;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -26,9 +26,6 @@ import java.util.Set;
  * UTF-8 text travels as base64.
  */
 public final class InvokeJson {
-
-    /** Looked up once: {@code JSON.createObjectBuilder()} looks the provider up through the service loader each time. */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     private InvokeJson() {
     }
@@ -53,13 +50,13 @@ public final class InvokeJson {
     }
 
     public static JsonObject write(IntegrationResponse response) {
-        JsonObjectBuilder headers = JSON.createObjectBuilder();
+        JsonObjectBuilder headers = SharedJson.createObjectBuilder();
         response.headers().forEach((name, values) -> {
-            JsonArrayBuilder list = JSON.createArrayBuilder();
+            JsonArrayBuilder list = SharedJson.createArrayBuilder();
             values.forEach(list::add);
             headers.add(name, list);
         });
-        JsonObjectBuilder json = JSON.createObjectBuilder()
+        JsonObjectBuilder json = SharedJson.createObjectBuilder()
                 .add("status", response.status())
                 .add("headers", headers)
                 .add("tokenRenewed", response.tokenRenewed());

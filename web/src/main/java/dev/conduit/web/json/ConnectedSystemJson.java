@@ -8,7 +8,6 @@ import dev.conduit.api.system.Variable;
 import dev.conduit.core.schema.FieldType;
 import dev.conduit.core.schema.SystemField;
 import dev.conduit.core.schema.SystemFields;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -52,23 +51,23 @@ public final class ConnectedSystemJson {
      * Members without a value are left out.
      */
     public static JsonObjectBuilder write(ConnectedSystem s) {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = SharedJson.createObjectBuilder();
         Map<String, JsonObjectBuilder> nested = new LinkedHashMap<>();
         for (SystemField field : SystemFields.all()) {
             if (field.secret() || field.binding().isEmpty() || field.get(s) == null) {
                 continue;
             }
             Optional<String> parent = parent(field.name());
-            JsonObjectBuilder target = parent.map(p -> nested.computeIfAbsent(p, k -> Json.createObjectBuilder()))
+            JsonObjectBuilder target = parent.map(p -> nested.computeIfAbsent(p, k -> SharedJson.createObjectBuilder()))
                     .orElse(json);
             target.add(child(field.name()), value(field, s));
         }
         nested.forEach(json::add);
-        s.template().ifPresent(t -> json.add(TEMPLATE, Json.createObjectBuilder().add("id", t.id())
+        s.template().ifPresent(t -> json.add(TEMPLATE, SharedJson.createObjectBuilder().add("id", t.id())
                 .add("version", t.version())));
-        JsonObjectBuilder variables = Json.createObjectBuilder();
+        JsonObjectBuilder variables = SharedJson.createObjectBuilder();
         for (Variable v : s.variables().values()) {
-            JsonObjectBuilder variable = Json.createObjectBuilder().add("secret", v.secret());
+            JsonObjectBuilder variable = SharedJson.createObjectBuilder().add("secret", v.secret());
             if (v.secret()) {
                 variable.add("valueSet", v.secretValue() != null);
             } else {
@@ -111,20 +110,20 @@ public final class ConnectedSystemJson {
         Object value = field.get(s);
         return switch (field.type()) {
             case BOOLEAN -> (Boolean) value ? JsonValue.TRUE : JsonValue.FALSE;
-            case INTEGER -> Json.createValue(((Number) value).longValue());
-            case DURATION -> Json.createValue(((Duration) value).toSeconds());
+            case INTEGER -> SharedJson.createValue(((Number) value).longValue());
+            case DURATION -> SharedJson.createValue(((Duration) value).toSeconds());
             case LIST -> {
-                JsonArrayBuilder array = Json.createArrayBuilder();
+                JsonArrayBuilder array = SharedJson.createArrayBuilder();
                 ((Collection<?>) value).forEach(item -> array.add(item instanceof Number n
-                        ? Json.createValue(n.longValue()) : Json.createValue(item.toString())));
+                        ? SharedJson.createValue(n.longValue()) : SharedJson.createValue(item.toString())));
                 yield array.build();
             }
             case MAP -> {
-                JsonObjectBuilder map = Json.createObjectBuilder();
+                JsonObjectBuilder map = SharedJson.createObjectBuilder();
                 ((Map<?, ?>) value).forEach((k, v) -> map.add(k.toString(), v.toString()));
                 yield map.build();
             }
-            default -> Json.createValue(field.text(s));
+            default -> SharedJson.createValue(field.text(s));
         };
     }
 

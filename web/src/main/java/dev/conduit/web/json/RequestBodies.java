@@ -7,9 +7,6 @@ import dev.conduit.web.problem.ProblemException;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
-import jakarta.json.spi.JsonProvider;
-import java.util.Map;
 import jakarta.json.JsonStructure;
 import jakarta.json.stream.JsonLocation;
 import jakarta.json.stream.JsonParsingException;
@@ -27,12 +24,6 @@ public final class RequestBodies {
 
     /** The default limit for request bodies: 256 KiB holds hundreds of connected systems. */
     public static final int DEFAULT_MAX_BYTES = 256 * 1024;
-
-    /**
-     * One reader factory for every request: {@code Json.createReader} looks the JSON-P provider up through the service
-     * loader on each call, which cost about a tenth of the server's CPU per integration call.
-     */
-    private static final JsonReaderFactory READERS = JsonProvider.provider().createReaderFactory(Map.of());
 
     private final int maxBytes;
 
@@ -52,7 +43,7 @@ public final class RequestBodies {
         if (body == null) {
             throw empty();
         }
-        try (JsonReader reader = READERS.createReader(
+        try (JsonReader reader = SharedJson.createReader(
                 new InputStreamReader(new LimitedInputStream(body, maxBytes), StandardCharsets.UTF_8))) {
             JsonStructure value = reader.read();
             if (!(value instanceof JsonObject object)) {

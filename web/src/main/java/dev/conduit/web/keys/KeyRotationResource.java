@@ -5,10 +5,10 @@ import dev.conduit.core.crypto.KeyRotation;
 import dev.conduit.core.crypto.ReEncryption;
 import dev.conduit.web.Roles;
 import dev.conduit.web.audit.Audited;
+import dev.conduit.web.json.SharedJson;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.POST;
@@ -47,16 +47,16 @@ public class KeyRotationResource {
                     + "rows no configured key decrypts: they read as absent, and the log names their key id.")
     public JsonObject rotate() {
         KeyRotation.Result result = rotation.rotate();
-        JsonArrayBuilder stores = Json.createArrayBuilder();
+        JsonArrayBuilder stores = SharedJson.createArrayBuilder();
         for (ReEncryption store : result.stores()) {
-            stores.add(Json.createObjectBuilder()
+            stores.add(SharedJson.createObjectBuilder()
                     .add("store", store.store())
                     .add("reEncrypted", store.reEncrypted())
                     .add("current", store.current())
                     .add("unreadable", store.unreadable())
                     .add("changedMeanwhile", store.changedMeanwhile()));
         }
-        return Json.createObjectBuilder()
+        return SharedJson.createObjectBuilder()
                 .add("primaryKey", result.primaryKeyId())
                 .add("reEncrypted", result.reEncrypted())
                 .add("unreadable", result.unreadable())

@@ -3,7 +3,7 @@ package dev.conduit.web.problem;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.api.OAuthError;
-import jakarta.json.Json;
+import dev.conduit.web.json.SharedJson;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -110,7 +110,7 @@ public final class Problem {
 
     /** The problem document. */
     public JsonObject toJson() {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = SharedJson.createObjectBuilder();
         extensions.forEach(json::add);
         json.add("type", TYPE_PREFIX + code.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .add("title", title)

@@ -1,8 +1,8 @@
 package dev.conduit.web.restclient;
 
+import dev.conduit.web.json.SharedJson;
 import dev.conduit.web.problem.Problem;
 import dev.conduit.web.problem.ProblemResponses;
-import jakarta.json.Json;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -16,8 +16,9 @@ public class AuthorizationRequiredExceptionMapper implements ExceptionMapper<Aut
 
     @Override
     public Response toResponse(AuthorizationRequiredException e) {
-        Problem problem = Problem.of(e).withStatus(403).with("connectedSystem", Json.createValue(e.connectedSystem()))
-                .with("authorizationLink", Json.createObjectBuilder()
+        Problem problem = Problem.of(e).withStatus(403)
+                .with("connectedSystem", SharedJson.createValue(e.connectedSystem()))
+                .with("authorizationLink", SharedJson.createObjectBuilder()
                         .add("url", e.authorizationUrl().toString())
                         .add("expiresAt", e.expiresAt().toString()).build());
         return ProblemResponses.of(problem);

@@ -1,9 +1,9 @@
 package dev.conduit.web.security;
 
 import dev.conduit.web.Roles;
+import dev.conduit.web.json.SharedJson;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,14 +27,14 @@ public class MeResource {
     @GET
     @Operation(summary = "The caller: {name, roles, session} (session: signed in to the console, not Basic)")
     public JsonObject me(@Context SecurityContext security, @Context HttpServletRequest request) {
-        JsonArrayBuilder roles = Json.createArrayBuilder();
+        JsonArrayBuilder roles = SharedJson.createArrayBuilder();
         for (String role : new String[] {Roles.ADMIN, Roles.USER}) {
             if (security.isUserInRole(role)) {
                 roles.add(role);
             }
         }
         SignedInCaller caller = SignedInCaller.of(request.getSession(false));
-        return Json.createObjectBuilder()
+        return SharedJson.createObjectBuilder()
                 .add("name", security.getUserPrincipal().getName())
                 .add("roles", roles)
                 .add("session", caller != null && caller.name().equals(security.getUserPrincipal().getName()))

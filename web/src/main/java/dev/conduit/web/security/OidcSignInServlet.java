@@ -9,8 +9,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.conduit.web.authorization.PublicUrl;
+import dev.conduit.web.json.SharedJson;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.servlet.annotation.WebServlet;
@@ -281,7 +281,7 @@ public class OidcSignInServlet extends HttpServlet {
     }
 
     private static JsonObject parse(String body) {
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+        try (JsonReader reader = SharedJson.createReader(new StringReader(body))) {
             return reader.readObject();
         } catch (RuntimeException e) {
             return null;

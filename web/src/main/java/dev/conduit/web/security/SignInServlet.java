@@ -2,10 +2,10 @@ package dev.conduit.web.security;
 
 import dev.conduit.api.ErrorCode;
 import dev.conduit.web.audit.FailedLogins;
+import dev.conduit.web.json.SharedJson;
 import dev.conduit.web.problem.Problem;
 import dev.conduit.web.problem.ProblemResponses;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -52,7 +52,7 @@ public class SignInServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(Json.createObjectBuilder().add("password", settings.passwordSignIn())
+        response.getWriter().write(SharedJson.createObjectBuilder().add("password", settings.passwordSignIn())
                 .add("oidc", settings.oidc().isPresent()).build().toString());
     }
 
@@ -98,7 +98,7 @@ public class SignInServlet extends HttpServlet {
         if (bytes.length > MAX_BODY) {
             throw new IllegalArgumentException("too large");
         }
-        try (JsonReader reader = Json.createReader(new InputStreamReader(
+        try (JsonReader reader = SharedJson.createReader(new InputStreamReader(
                 new java.io.ByteArrayInputStream(bytes), StandardCharsets.UTF_8))) {
             JsonObject json = reader.readObject();
             String user = json.getString("username", "").strip();

@@ -12,7 +12,7 @@ import dev.conduit.core.schema.SystemField;
 import dev.conduit.core.schema.SystemFields;
 import dev.conduit.web.json.ConnectedSystemJson;
 import dev.conduit.web.json.JsonFields;
-import jakarta.json.Json;
+import dev.conduit.web.json.SharedJson;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -76,7 +76,7 @@ final class ConnectedSystemDocument {
 
     /** The system's secrets as JSON, or empty when it has none. Only ever handed to the cipher. */
     static Optional<Secret> secretsJson(ConnectedSystem system) {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = SharedJson.createObjectBuilder();
         boolean any = false;
         for (SystemField field : SystemFields.secrets()) {
             Secret value = (Secret) field.get(system);
@@ -85,7 +85,7 @@ final class ConnectedSystemDocument {
                 any = true;
             }
         }
-        JsonObjectBuilder variables = Json.createObjectBuilder();
+        JsonObjectBuilder variables = SharedJson.createObjectBuilder();
         for (Variable v : system.variables().values()) {
             if (v.secret() && v.secretValue() != null) {
                 variables.add(v.name(), v.secretValue().reveal());
@@ -146,7 +146,7 @@ final class ConnectedSystemDocument {
     }
 
     private static JsonObject parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = SharedJson.createReader(new StringReader(json))) {
             return reader.readObject();
         }
     }
@@ -172,19 +172,19 @@ final class ConnectedSystemDocument {
 
         /** The configuration in format 1; the name is a column of its own. */
         static JsonObject write(ConnectedSystem system) {
-            JsonObjectBuilder out = Json.createObjectBuilder().add("format", FORMAT);
+            JsonObjectBuilder out = SharedJson.createObjectBuilder().add("format", FORMAT);
             ConnectedSystemJson.write(system).build().forEach((member, value) -> {
                 switch (member) {
                     case "name" -> { }
                     case "clientAuthMethod" -> out.add(member,
                             ClientAuthMethod.fromWireName(((JsonString) value).getString()).name());
                     case "scope" -> out.add(member,
-                            Json.createArrayBuilder(Scope.parse(((JsonString) value).getString()).tokens()));
+                            SharedJson.createArrayBuilder(Scope.parse(((JsonString) value).getString()).tokens()));
                     case "template" -> out.add(TEMPLATE_ID, value.asJsonObject().get("id"))
                             .add(TEMPLATE_VERSION, value.asJsonObject().get("version"));
                     case VARIABLES -> {
-                        JsonArrayBuilder variables = Json.createArrayBuilder();
-                        value.asJsonObject().forEach((name, v) -> variables.add(Json.createObjectBuilder()
+                        JsonArrayBuilder variables = SharedJson.createArrayBuilder();
+                        value.asJsonObject().forEach((name, v) -> variables.add(SharedJson.createObjectBuilder()
                                 .add("name", name).add("secret", v.asJsonObject().getBoolean("secret"))
                                 .add("value", v.asJsonObject().getOrDefault("value", JsonValue.NULL))));
                         out.add(member, variables);
@@ -206,7 +206,7 @@ final class ConnectedSystemDocument {
 
         /** Rebuilds the system from a format 1 configuration and the secrets stored with it. */
         static ConnectedSystem read(JsonObject stored, Secrets secrets, String name, long version) {
-            JsonObjectBuilder rest = Json.createObjectBuilder();
+            JsonObjectBuilder rest = SharedJson.createObjectBuilder();
             Map<String, JsonObjectBuilder> nested = new LinkedHashMap<>();
             stored.forEach((member, value) -> {
                 switch (member) {
@@ -222,7 +222,7 @@ final class ConnectedSystemDocument {
                         int dot = restName.indexOf('.');
                         if (durations().noneMatch(f -> f.name().equals(restName))) {
                             (dot < 0 ? rest : nested.computeIfAbsent(restName.substring(0, dot),
-                                    p -> Json.createObjectBuilder())).add(restName.substring(dot + 1), value);
+                                    p -> SharedJson.createObjectBuilder())).add(restName.substring(dot + 1), value);
                         }
                     }
                 }
@@ -230,7 +230,7 @@ final class ConnectedSystemDocument {
             nested.forEach(rest::add);
             if (stored.get(TEMPLATE_ID) instanceof JsonString id
                     && stored.get(TEMPLATE_VERSION) instanceof JsonNumber templateVersion) {
-                rest.add("template", Json.createObjectBuilder().add("id", id).add("version", templateVersion));
+                rest.add("template", SharedJson.createObjectBuilder().add("id", id).add("version", templateVersion));
             }
             secrets.fields().forEach(rest::add);
             ConnectedSystem.Builder builder = ConnectedSystemJson.read(JsonFields.of(rest.build()),
@@ -245,12 +245,12 @@ final class ConnectedSystemDocument {
 
         /** Format 1 keeps variables as a list; a secret one has its value in the secrets document. */
         private static JsonObject variables(JsonValue stored, Map<String, String> secretValues) {
-            JsonObjectBuilder variables = Json.createObjectBuilder();
+            JsonObjectBuilder variables = SharedJson.createObjectBuilder();
             for (JsonObject v : stored.asJsonArray().getValuesAs(JsonObject.class)) {
                 String name = v.getString("name");
                 boolean secret = v.getBoolean("secret");
                 String value = secret ? secretValues.get(name) : v.getString("value", null);
-                JsonObjectBuilder variable = Json.createObjectBuilder().add("secret", secret);
+                JsonObjectBuilder variable = SharedJson.createObjectBuilder().add("secret", secret);
                 variables.add(name, value == null ? variable : variable.add("value", value));
             }
             return variables.build();

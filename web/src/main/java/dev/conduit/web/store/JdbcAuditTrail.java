@@ -7,7 +7,7 @@ import dev.conduit.core.audit.AuditPage;
 import dev.conduit.core.audit.AuditQuery;
 import dev.conduit.core.audit.AuditRecorder;
 import dev.conduit.core.audit.AuditTrail;
-import jakarta.json.Json;
+import dev.conduit.web.json.SharedJson;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -139,14 +139,14 @@ public final class JdbcAuditTrail implements AuditRecorder, AuditTrail {
     }
 
     private static String detailsJson(Map<String, String> details) {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = SharedJson.createObjectBuilder();
         details.forEach(json::add);
         return json.build().toString();
     }
 
     private static Map<String, String> details(String json) {
         Map<String, String> details = new LinkedHashMap<>();
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = SharedJson.createReader(new StringReader(json))) {
             JsonObject object = reader.readObject();
             object.forEach((key, value) -> details.put(key, value instanceof JsonString s ? s.getString()
                     : value == JsonValue.NULL ? "" : value.toString()));

@@ -12,10 +12,10 @@ import dev.conduit.web.audit.Audited;
 import dev.conduit.web.authorization.AuthorizationLinks;
 import dev.conduit.web.authorization.PublicUrl;
 import dev.conduit.web.json.RequestBodies;
+import dev.conduit.web.json.SharedJson;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -76,7 +76,7 @@ public class ConnectedSystemsResource {
     @Operation(summary = "Every connected system, by name, without secrets")
     public JsonArray list(@Context UriInfo uri) {
         String redirectUri = publicUrl.redirectUri(uri.getRequestUri());
-        JsonArrayBuilder all = Json.createArrayBuilder();
+        JsonArrayBuilder all = SharedJson.createArrayBuilder();
         for (ConnectedSystem system : admin.list()) {
             all.add(views.view(system, redirectUri));
         }
@@ -130,12 +130,12 @@ public class ConnectedSystemsResource {
             throw ConduitException.invalidField("issuer", "issuer is required to discover the endpoints");
         }
         AuthorizationServerMetadata metadata = admin.discover(issuer);
-        JsonObjectBuilder json = Json.createObjectBuilder().add("issuer", metadata.issuer())
+        JsonObjectBuilder json = SharedJson.createObjectBuilder().add("issuer", metadata.issuer())
                 .add("tokenEndpoint", metadata.tokenEndpoint());
         addIfPresent(json, "authorizationEndpoint", metadata.authorizationEndpoint());
         addIfPresent(json, "revocationEndpoint", metadata.revocationEndpoint());
         addIfPresent(json, "introspectionEndpoint", metadata.introspectionEndpoint());
-        JsonArrayBuilder methods = Json.createArrayBuilder();
+        JsonArrayBuilder methods = SharedJson.createArrayBuilder();
         metadata.tokenEndpointAuthMethods().forEach(methods::add);
         return json.add("issuerParameterSupported", metadata.authorizationResponseIssParameterSupported())
                 .add("tokenEndpointAuthMethods", methods)
@@ -176,9 +176,9 @@ public class ConnectedSystemsResource {
             before.set(stored);
             return SystemJson.draft(bodies.readObject(body), name, Optional.of(stored));
         });
-        JsonArrayBuilder changed = Json.createArrayBuilder();
+        JsonArrayBuilder changed = SharedJson.createArrayBuilder();
         ChangedFields.between(before.get(), saved.system()).forEach(changed::add);
-        return Json.createObjectBuilder(views.view(saved, publicUrl.redirectUri(uri.getRequestUri())))
+        return SharedJson.createObjectBuilder(views.view(saved, publicUrl.redirectUri(uri.getRequestUri())))
                 .add("changed", changed).build();
     }
 
@@ -202,13 +202,13 @@ public class ConnectedSystemsResource {
         ConnectedSystem system = admin.get(name);
         String redirectUri = publicUrl.redirectUri(uri.getRequestUri());
         if (admin.isInteractive(system)) {
-            return Json.createObjectBuilder()
+            return SharedJson.createObjectBuilder()
                     .add("authorizationLink", links.createJson(name, security.getUserPrincipal(), uri.getRequestUri()))
                     .add("system", views.view(system, redirectUri))
                     .build();
         }
         TokenTest test = admin.test(system);
-        return Json.createObjectBuilder()
+        return SharedJson.createObjectBuilder()
                 .add("tokenTest", SystemViews.tokenTest(test))
                 .add("system", views.view(system, redirectUri))
                 .build();

@@ -3,7 +3,7 @@ package dev.conduit.web.system;
 import dev.conduit.core.schema.FieldGroup;
 import dev.conduit.core.schema.SystemField;
 import dev.conduit.core.schema.SystemFields;
-import jakarta.json.Json;
+import dev.conduit.web.json.SharedJson;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -22,20 +22,20 @@ final class SystemSchema {
     }
 
     static JsonObject document(Collection<String> installedGrantTypes) {
-        JsonArrayBuilder groups = Json.createArrayBuilder();
+        JsonArrayBuilder groups = SharedJson.createArrayBuilder();
         for (FieldGroup group : FieldGroup.values()) {
-            JsonArrayBuilder fields = Json.createArrayBuilder();
+            JsonArrayBuilder fields = SharedJson.createArrayBuilder();
             SystemFields.all().stream().filter(f -> f.group() == group)
                     .forEach(f -> fields.add(field(f, installedGrantTypes)));
-            groups.add(Json.createObjectBuilder().add("name", group.jsonName()).add("label", group.label())
+            groups.add(SharedJson.createObjectBuilder().add("name", group.jsonName()).add("label", group.label())
                     .add("fields", fields));
         }
-        return Json.createObjectBuilder().add("groups", groups).build();
+        return SharedJson.createObjectBuilder().add("groups", groups).build();
     }
 
     private static JsonObjectBuilder field(SystemField f, Collection<String> installedGrantTypes) {
         List<String> values = f.name().equals("grantType") ? installedGrantTypes.stream().sorted().toList() : f.values();
-        return Json.createObjectBuilder()
+        return SharedJson.createObjectBuilder()
                 .add("name", f.name())
                 .add("label", f.label())
                 .add("type", f.type().jsonName())
@@ -48,7 +48,7 @@ final class SystemSchema {
     }
 
     private static JsonValue strings(Collection<String> values) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = SharedJson.createArrayBuilder();
         values.forEach(array::add);
         return array.build();
     }
@@ -61,13 +61,13 @@ final class SystemSchema {
             return b ? JsonValue.TRUE : JsonValue.FALSE;
         }
         if (value instanceof Number n) {
-            return Json.createValue(n.longValue());
+            return SharedJson.createValue(n.longValue());
         }
         if (value instanceof Collection<?> list) {
-            JsonArrayBuilder array = Json.createArrayBuilder();
+            JsonArrayBuilder array = SharedJson.createArrayBuilder();
             list.forEach(v -> array.add(json(v)));
             return array.build();
         }
-        return Json.createValue(value.toString());
+        return SharedJson.createValue(value.toString());
     }
 }

@@ -5,8 +5,8 @@ import dev.conduit.api.system.SystemStatus;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.administration.Introspection;
 import dev.conduit.core.administration.TokenTest;
+import dev.conduit.web.json.SharedJson;
 import dev.conduit.web.problem.Problem;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -32,7 +32,7 @@ public final class SystemViews {
         boolean declared = admin.isDeclaredInConfiguration(system.name());
         json.add("source", declared ? "configuration" : "database");
         json.add("readOnly", declared);
-        json.add("lastTokenAt", admin.lastTokenAt(system).map(t -> (JsonValue) Json.createValue(t.toString()))
+        json.add("lastTokenAt", admin.lastTokenAt(system).map(t -> (JsonValue) SharedJson.createValue(t.toString()))
                 .orElse(JsonValue.NULL));
         return addStatus(json, admin.status(system.name()));
     }
@@ -58,11 +58,11 @@ public final class SystemViews {
 
     /** A token test as JSON: {@code ok} with the expiry and scope obtained, or the code, message, hint and OAuth error. */
     public static JsonObject tokenTest(TokenTest test) {
-        JsonObjectBuilder json = Json.createObjectBuilder().add("ok", test.ok());
+        JsonObjectBuilder json = SharedJson.createObjectBuilder().add("ok", test.ok());
         if (test.ok()) {
             // a scope neither requested nor granted reads as null, never as ""
             json.add("expiresAt", test.expiresAt().toString())
-                    .add("scope", test.scope() == null ? JsonValue.NULL : Json.createValue(test.scope()));
+                    .add("scope", test.scope() == null ? JsonValue.NULL : SharedJson.createValue(test.scope()));
             test.introspection().ifPresent(i -> json.add("introspection", introspection(i)));
             return json.build();
         }
@@ -72,7 +72,7 @@ public final class SystemViews {
 
     /** {@code {active}}, plus the code, message and hint when the endpoint could not be asked or said inactive. */
     private static JsonObject introspection(Introspection introspection) {
-        JsonObjectBuilder json = Json.createObjectBuilder().add("active", introspection.active());
+        JsonObjectBuilder json = SharedJson.createObjectBuilder().add("active", introspection.active());
         if (introspection.code() != null) {
             json.add("code", introspection.code().name()).add("message", introspection.message());
         }

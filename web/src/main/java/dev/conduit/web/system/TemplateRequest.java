@@ -4,7 +4,7 @@ import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.core.provider.ProviderTemplate;
 import dev.conduit.core.provider.TemplateCatalog;
-import jakarta.json.Json;
+import dev.conduit.web.json.SharedJson;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -47,7 +47,7 @@ final class TemplateRequest {
         JsonValue grantType = body.get("grantType");
         Map<String, Object> rendered = template.render(values,
                 grantType instanceof JsonString s ? s.getString() : null);
-        JsonObjectBuilder merged = Json.createObjectBuilder(rendered);
+        JsonObjectBuilder merged = SharedJson.createObjectBuilder(rendered);
         body.forEach((name, value) -> {
             if (!name.equals("template") && !name.equals("variables")) {
                 merged.add(name, value);

@@ -4,7 +4,7 @@ import dev.conduit.core.provider.ProviderTemplate;
 import dev.conduit.core.provider.TemplateCatalog;
 import dev.conduit.core.provider.TemplateProblem;
 import dev.conduit.core.provider.TemplateVariable;
-import jakarta.json.Json;
+import dev.conduit.web.json.SharedJson;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -22,16 +22,17 @@ public final class TemplateJson {
 
     /** {@code {templates: [{id, displayName, version, documentationUrl, grantTypes}], problems: [...]}}. */
     public static JsonObject list(TemplateCatalog catalog) {
-        JsonArrayBuilder templates = Json.createArrayBuilder();
+        JsonArrayBuilder templates = SharedJson.createArrayBuilder();
         for (ProviderTemplate t : catalog.all()) {
-            templates.add(Json.createObjectBuilder()
+            templates.add(SharedJson.createObjectBuilder()
                     .add("id", t.id())
                     .add("displayName", t.displayName())
                     .add("version", t.version())
                     .add("documentationUrl", t.documentationUrl())
-                    .add("grantTypes", Json.createArrayBuilder(t.grantTypes())));
+                    .add("grantTypes", SharedJson.createArrayBuilder(t.grantTypes())));
         }
-        return Json.createObjectBuilder().add("templates", templates).add("problems", problems(catalog.problems()))
+        return SharedJson.createObjectBuilder().add("templates", templates)
+                .add("problems", problems(catalog.problems()))
                 .build();
     }
 
@@ -40,9 +41,9 @@ public final class TemplateJson {
      * and the notes; {@code redirectUri} is what to register at the provider.
      */
     public static JsonObject detail(ProviderTemplate t, String redirectUri) {
-        JsonArrayBuilder variables = Json.createArrayBuilder();
+        JsonArrayBuilder variables = SharedJson.createArrayBuilder();
         for (TemplateVariable v : t.variables()) {
-            JsonObjectBuilder variable = Json.createObjectBuilder()
+            JsonObjectBuilder variable = SharedJson.createObjectBuilder()
                     .add("name", v.name())
                     .add("label", v.label())
                     .add("required", v.required())
@@ -55,38 +56,39 @@ public final class TemplateJson {
             }
             variables.add(variable);
         }
-        JsonObjectBuilder scopes = Json.createObjectBuilder();
+        JsonObjectBuilder scopes = SharedJson.createObjectBuilder();
         t.grantTypes().forEach(g -> scopes.add(g, t.scope().forGrantType(g)));
-        JsonObjectBuilder endpoints = Json.createObjectBuilder(Map.copyOf(t.endpoints().byField()))
+        JsonObjectBuilder endpoints = SharedJson.createObjectBuilder(Map.copyOf(t.endpoints().byField()))
                 .add("discover", t.endpoints().discover());
-        JsonObjectBuilder quirks = Json.createObjectBuilder();
+        JsonObjectBuilder quirks = SharedJson.createObjectBuilder();
         t.quirks().values().forEach((field, value) -> {
             // an empty list or map says nothing: left out, as a quirk the template does not give
             if (!(value instanceof java.util.Collection<?> c && c.isEmpty()) && !(value instanceof Map<?, ?> m && m.isEmpty())) {
-                quirks.add(field, Json.createObjectBuilder(Map.of(field, value)).build().get(field));
+                quirks.add(field, SharedJson.createObjectBuilder(Map.of(field, value)).build().get(field));
             }
         });
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = SharedJson.createObjectBuilder()
                 .add("id", t.id())
                 .add("displayName", t.displayName())
                 .add("version", t.version())
                 .add("documentationUrl", t.documentationUrl())
                 .add("source", t.source())
-                .add("grantTypes", Json.createArrayBuilder(t.grantTypes()))
+                .add("grantTypes", SharedJson.createArrayBuilder(t.grantTypes()))
                 .add("variables", variables)
                 .add("defaultScope", scopes)
                 .add("scopeSeparator", t.scope().separator())
                 .add("endpoints", endpoints)
                 .add("quirks", quirks)
-                .add("notes", Json.createArrayBuilder(t.notes()))
+                .add("notes", SharedJson.createArrayBuilder(t.notes()))
                 .add("redirectUri", redirectUri);
         optional(json, "clientAuthMethod", t.clientAuthMethod());
         return json.build();
     }
 
     private static JsonArrayBuilder problems(List<TemplateProblem> problems) {
-        JsonArrayBuilder json = Json.createArrayBuilder();
-        problems.forEach(p -> json.add(Json.createObjectBuilder().add("source", p.source()).add("field", p.field())
+        JsonArrayBuilder json = SharedJson.createArrayBuilder();
+        problems.forEach(p -> json.add(SharedJson.createObjectBuilder().add("source", p.source())
+                .add("field", p.field())
                 .add("message", p.message())));
         return json;
     }

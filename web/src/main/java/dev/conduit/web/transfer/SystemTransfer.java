@@ -9,10 +9,10 @@ import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.administration.TokenTest;
 import dev.conduit.core.config.ConfiguredSystems;
 import dev.conduit.web.json.JsonFields;
+import dev.conduit.web.json.SharedJson;
 import dev.conduit.web.problem.Problem;
 import dev.conduit.web.problem.ProblemException;
 import dev.conduit.web.system.SystemJson;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -58,10 +58,10 @@ public final class SystemTransfer {
      */
     public JsonObject export() {
         List<ConnectedSystem> systems = new ArrayList<>();
-        JsonArrayBuilder notExported = Json.createArrayBuilder();
+        JsonArrayBuilder notExported = SharedJson.createArrayBuilder();
         for (ConnectedSystem system : admin.list()) {
             if (admin.isDeclaredInConfiguration(system.name())) {
-                notExported.add(Json.createObjectBuilder().add("name", system.name())
+                notExported.add(SharedJson.createObjectBuilder().add("name", system.name())
                         .add("source", "configuration")
                         .add("reason", "declared in configuration: set the properties "
                                 + ConfiguredSystems.prefix(system.name()) + "* in the target environment"));
@@ -69,13 +69,13 @@ public final class SystemTransfer {
                 systems.add(system);
             }
         }
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = SharedJson.createArrayBuilder();
         systems.forEach(s -> array.add(SystemJson.writeForExport(s)));
         var now = clock.instant();
-        return Json.createObjectBuilder()
+        return SharedJson.createObjectBuilder()
                 .add("format", FORMAT)
                 .add("exportedAt", now.toString())
-                .add("package", Json.createObjectBuilder().add("systems", array))
+                .add("package", SharedJson.createObjectBuilder().add("systems", array))
                 .add("customization", Customization.write(systems, now))
                 .add("notExported", notExported)
                 .build();
@@ -196,7 +196,7 @@ public final class SystemTransfer {
             }
         });
         if (!missing.isEmpty()) {
-            JsonArrayBuilder keys = Json.createArrayBuilder();
+            JsonArrayBuilder keys = SharedJson.createArrayBuilder();
             missing.forEach(keys::add);
             throw new ProblemException(Problem.of(ErrorCode.MISSING_IMPORT_VALUES,
                     "customization: " + missing.size() + " required value" + (missing.size() == 1 ? " is" : "s are")
@@ -209,15 +209,15 @@ public final class SystemTransfer {
     private ConnectedSystem prepare(String name, JsonObject document, Map<String, String> values) {
         // checked before anything is written: the import stays all or nothing
         admin.requireWritable(name);
-        JsonObjectBuilder merged = Json.createObjectBuilder(document);
-        JsonObjectBuilder variables = Json.createObjectBuilder(
+        JsonObjectBuilder merged = SharedJson.createObjectBuilder(document);
+        JsonObjectBuilder variables = SharedJson.createObjectBuilder(
                 document.get("variables") instanceof JsonObject v ? v : JsonValue.EMPTY_JSON_OBJECT);
         JsonObject declared = document.get("variables") instanceof JsonObject v ? v : JsonValue.EMPTY_JSON_OBJECT;
         values.forEach((field, value) -> {
             if (field.startsWith(Customization.VARIABLES)) {
                 String variable = field.substring(Customization.VARIABLES.length());
                 boolean secret = declared.get(variable) instanceof JsonObject d && d.getBoolean("secret", false);
-                variables.add(variable, Json.createObjectBuilder().add("secret", secret).add("value", value));
+                variables.add(variable, SharedJson.createObjectBuilder().add("secret", secret).add("value", value));
             } else if (value.isBlank() && !SystemFields.byName(field).map(SystemField::secret).orElse(false)) {
                 merged.remove(field);
             } else if (!value.isBlank()) {

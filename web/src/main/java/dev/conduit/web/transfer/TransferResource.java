@@ -5,13 +5,13 @@ import dev.conduit.core.audit.AuditAction;
 import dev.conduit.web.audit.Audited;
 import dev.conduit.web.Roles;
 import dev.conduit.web.json.RequestBodies;
+import dev.conduit.web.json.SharedJson;
 import dev.conduit.web.problem.Problem;
 import dev.conduit.web.problem.ProblemException;
 import dev.conduit.web.system.SystemViews;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -82,14 +82,14 @@ public class TransferResource {
                     + "(missingKeys), and nothing is imported.")
     public JsonObject importPackage(InputStream body) {
         List<SystemTransfer.Imported> imported = transfer.importPackage(bodies.readObject(body));
-        JsonArrayBuilder systems = Json.createArrayBuilder();
+        JsonArrayBuilder systems = SharedJson.createArrayBuilder();
         for (SystemTransfer.Imported i : imported) {
-            JsonObjectBuilder item = Json.createObjectBuilder()
+            JsonObjectBuilder item = SharedJson.createObjectBuilder()
                     .add("name", i.system().name())
                     .add("action", i.created() ? "created" : "updated");
             i.tokenTest().ifPresent(test -> item.add("tokenTest", SystemViews.tokenTest(test)));
             systems.add(item);
         }
-        return Json.createObjectBuilder().add("imported", systems).build();
+        return SharedJson.createObjectBuilder().add("imported", systems).build();
     }
 }
