@@ -49,7 +49,7 @@ public final class MetadataDiscovery {
     public MetadataDiscovery(EndpointPolicy policy, HttpSettings settings) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.client = settings.newHttpClient();
+        this.client = settings.newHttpClient(policy);
     }
 
     /**

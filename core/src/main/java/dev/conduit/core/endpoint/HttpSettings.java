@@ -1,6 +1,7 @@
 package dev.conduit.core.endpoint;
 
 import dev.conduit.api.ConduitException;
+import dev.conduit.core.policy.EndpointPolicy;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
@@ -34,10 +35,12 @@ public record HttpSettings(Duration connectTimeout, Duration readTimeout) {
 
     /**
      * A client with these settings that never follows redirects and speaks HTTP/1.1: token endpoints all speak it, and
-     * it spares the h2c upgrade dance some servers stumble on. Build one and share it: it holds the connection pool.
+     * it spares the h2c upgrade dance some servers stumble on. It connects only to addresses {@code policy} checks when
+     * each connection opens ({@link EndpointPolicy#egress()}). Build one and share it: it holds the connection pool.
      */
-    public HttpClient newHttpClient() {
+    public HttpClient newHttpClient(EndpointPolicy policy) {
         return HttpClient.newBuilder()
+                .proxy(policy.egress())
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)

@@ -26,7 +26,7 @@ public final class HttpTokenEndpointFactory implements TokenEndpointFactory, Tok
         this.policy = Objects.requireNonNull(policy, "policy");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.client = settings.newHttpClient();
+        this.client = settings.newHttpClient(policy);
     }
 
     @Override

@@ -70,7 +70,7 @@ public final class IntegrationClient {
         this.systems = Objects.requireNonNull(systems, "systems");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.http = settings.newHttpClient();
+        this.http = settings.newHttpClient(policy);
         this.limits = Objects.requireNonNull(limits, "limits");
     }
 
@@ -256,11 +256,11 @@ public final class IntegrationClient {
         builder.setHeader("Authorization", token.authorizationHeader());
         Observation observation = observer.integrationCall(system.name(), request.method(), builder::setHeader);
         // ofPublisher: the response is there with its headers, before its body (fromSubscriber would wait for the end)
-        CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> pending = http.sendAsync(builder.build(),
-                HttpResponse.BodyHandlers.ofPublisher());
         HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
         try {
-            response = await(system, pending, deadline);
+            // inside: sendAsync itself throws ENDPOINT_NOT_ALLOWED when the connection's address is refused
+            response = await(system, http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofPublisher()),
+                    deadline);
         } catch (ConduitException e) {
             observation.failed(e.code());
             throw e;

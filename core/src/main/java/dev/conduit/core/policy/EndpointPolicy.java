@@ -27,13 +27,13 @@ import java.util.TreeSet;
  * 127.0.0.1 cannot reach a local https service. Enforced when a system is saved ({@link #checkSystem}) and again,
  * with a fresh name resolution, right before every outbound request ({@link #check}: token, revocation, discovery,
  * integration calls; {@link #checkTokenDestination} for every request that carries a token), because a name can
- * resolve elsewhere later.
+ * resolve elsewhere later. Last, when a connection opens, its host is resolved once more and the connection goes to
+ * exactly an address checked then ({@link #egress()}): a DNS answer that changes between the check before a request
+ * and its connection (DNS rebinding) is caught too.
  *
  * <p>A host that does not resolve is accepted: a provider's DNS may be down while a system is saved, and the request
- * itself then fails with {@code ENDPOINT_UNAVAILABLE}. The HTTP client resolves the name once more when it connects;
- * the JVM keeps the answer the check just obtained ({@code networkaddress.cache.ttl}, 30 s by default), so a different
- * answer in between needs that cache entry to expire in the instant between check and connect. Allow-list exact hosts
- * and keep token endpoints on names the organisation trusts.
+ * itself then fails with {@code ENDPOINT_UNAVAILABLE}. Allow-list exact hosts and keep token endpoints on names the
+ * organisation trusts.
  *
  * @see <a href="https://owasp.org/www-community/attacks/Server_Side_Request_Forgery">OWASP: SSRF</a>
  */
@@ -50,6 +50,7 @@ public final class EndpointPolicy {
     private final boolean allowLoopbackHttp;
     private final Set<String> allowedHosts;
     private final HostResolver resolver;
+    private volatile Egress egress;
 
     /**
      * @param allowLoopbackHttp whether {@code http://} and loopback addresses are accepted (development, tests)
@@ -74,6 +75,24 @@ public final class EndpointPolicy {
         return new EndpointPolicy(true, allowedHosts, HostResolver.SYSTEM);
     }
 
+    /**
+     * Where the connections of HTTP clients that follow this policy go ({@code HttpClient.Builder.proxy}): only to an
+     * address this policy checked when the connection opened. One per policy, made on first use.
+     */
+    public Egress egress() {
+        Egress current = egress;
+        if (current == null) {
+            synchronized (this) {
+                current = egress;
+                if (current == null) {
+                    current = new Egress(this);
+                    egress = current;
+                }
+            }
+        }
+        return current;
+    }
+
     public boolean allowLoopbackHttp() {
         return allowLoopbackHttp;
     }
@@ -90,46 +109,75 @@ public final class EndpointPolicy {
      */
     public void check(String field, URI url) {
         Objects.requireNonNull(field, "field");
+        checkedAddresses(field, url);
+    }
+
+    /**
+     * The addresses a connection to {@code url} may open now: its host resolved once, and every answer checked as
+     * {@link #check} does. The caller connects to one of exactly these addresses, so that the answer checked is the
+     * answer used ({@link Egress}). Empty when an https host does not resolve: the connection then fails as unreachable.
+     *
+     * @throws ConduitException {@code ENDPOINT_NOT_ALLOWED} when the answer is not allowed
+     */
+    InetAddress[] connectionAddresses(URI url) {
+        InetAddress[] addresses = checkedAddresses(null, url);
+        return addresses == null ? new InetAddress[0] : addresses;
+    }
+
+    /**
+     * Checks one URL and returns the addresses its host resolved to, or {@code null} for an https host that does not
+     * resolve (accepted: see the class comment).
+     *
+     * @param field the configuration field the URL came from, or {@code null} for a connection being opened
+     */
+    private InetAddress[] checkedAddresses(String field, URI url) {
         if (url == null) {
             throw refused(field, "is missing");
         }
+        // a connection being opened is named by its host: no field is at fault, the name's DNS answer changed
+        boolean isField = field != null;
+        String label = isField ? field : "connection to " + url.getHost() + " (checked as it opened)";
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw refused(field, "must be an https URL, not " + (scheme.isEmpty() ? "a relative one" : scheme + ":"));
+            throw refused(label, isField,
+                    "must be an https URL, not " + (scheme.isEmpty() ? "a relative one" : scheme + ":"));
         }
         if (url.getRawUserInfo() != null || url.getRawAuthority() != null && url.getRawAuthority().contains("@")) {
-            throw refused(field, "must not carry user information (user:password@)");
+            throw refused(label, isField, "must not carry user information (user:password@)");
         }
         String rawHost = url.getHost();
         if (rawHost == null || rawHost.isEmpty()) {
-            throw refused(field, "must name a host");
+            throw refused(label, isField, "must name a host");
         }
         String host = normalizeHost(rawHost);
         boolean allowListed = allowedHosts.contains(host);
         if (METADATA_HOSTS.contains(host) && !allowListed) {
-            throw refused(field, "must not point at a cloud metadata service (" + host + ")");
+            throw refused(label, isField, "must not point at a cloud metadata service (" + host + ")");
         }
         InetAddress[] addresses = resolve(host);
         if (scheme.equals("http")) {
             if (!allowLoopbackHttp) {
-                throw refused(field, "must use https (plain http is allowed only on loopback, when configured)");
+                throw refused(label, isField,
+                        "must use https (plain http is allowed only on loopback, when configured)");
             }
             if (addresses == null || addresses.length == 0 || !allLoopback(addresses)) {
-                throw refused(field, "must use https: plain http is allowed only on a loopback host, and " + host
-                        + " is not one");
+                throw refused(label, isField, "must use https: plain http is allowed only on a loopback host, and "
+                        + host + " is not one" + (addresses == null || addresses.length == 0 ? " (it does not resolve)"
+                        : " (it resolves to " + firstNotLoopback(addresses).getHostAddress() + ")"));
             }
-            return;
+            return addresses;
         }
         if (allowListed || addresses == null) {
-            return;
+            return addresses;
         }
         for (InetAddress address : addresses) {
             String reason = forbiddenReason(address);
             if (reason != null) {
-                throw refused(field, "resolves to " + reason + " (" + address.getHostAddress() + "); allow-list "
+                throw refused(label, isField, "resolves to " + reason + " (" + address.getHostAddress() + "); allow-list "
                         + host + " if this is intended");
             }
         }
+        return addresses;
     }
 
     /** Parses and checks one URL given as text. */
@@ -195,12 +243,16 @@ public final class EndpointPolicy {
     }
 
     private static boolean allLoopback(InetAddress[] addresses) {
+        return firstNotLoopback(addresses) == null;
+    }
+
+    private static InetAddress firstNotLoopback(InetAddress[] addresses) {
         for (InetAddress address : addresses) {
             if (!unwrapIpv4(address).isLoopbackAddress()) {
-                return false;
+                return address;
             }
         }
-        return true;
+        return null;
     }
 
     /** The addresses of a host, or {@code null} when it does not resolve (see the class comment). */
@@ -284,7 +336,14 @@ public final class EndpointPolicy {
     }
 
     private static ConduitException refused(String field, String reason) {
-        return ConduitException.builder(ErrorCode.ENDPOINT_NOT_ALLOWED, field + ": " + reason).field(field).build();
+        return refused(field, true, reason);
+    }
+
+    /** A refusal naming {@code label}: the configuration field at fault when {@code isField}, else a connection. */
+    private static ConduitException refused(String label, boolean isField, String reason) {
+        ConduitException.Builder refusal =
+                ConduitException.builder(ErrorCode.ENDPOINT_NOT_ALLOWED, label + ": " + reason);
+        return (isField ? refusal.field(label) : refusal).build();
     }
 
     @Override
