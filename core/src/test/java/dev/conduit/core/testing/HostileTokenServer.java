@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -54,6 +55,7 @@ public final class HostileTokenServer implements AutoCloseable {
     private final Route main = new Route();
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private volatile Consumer<RecordedRequest> beforeAnswer = request -> { };
 
     private HostileTokenServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -116,6 +118,15 @@ public final class HostileTokenServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs {@code hook} on each request's own thread before its script answers it, outside the scripts' locks: a hook
+     * that blocks holds back that request's answer alone, for instance until enough requests are in flight at once.
+     */
+    public HostileTokenServer beforeEachAnswer(Consumer<RecordedRequest> hook) {
+        beforeAnswer = Objects.requireNonNull(hook, "hook");
+        return this;
+    }
+
     /** The script of one path (e.g. {@code /revoke}, {@code /.well-known/oauth-authorization-server}). */
     public Route path(String path) {
         return routes.computeIfAbsent(path, p -> new Route());
@@ -175,6 +186,7 @@ public final class HostileTokenServer implements AutoCloseable {
         try (exchange) {
             RecordedRequest request = record(exchange);
             requests.add(request);
+            beforeAnswer.accept(request);
             Route route = routes.getOrDefault(request.path(), main);
             answer(exchange, route.next(request));
         } catch (InterruptedException e) {

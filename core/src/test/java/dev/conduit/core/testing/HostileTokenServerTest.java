@@ -50,6 +50,35 @@ class HostileTokenServerTest {
     }
 
     @Test
+    void beforeEachAnswerWhenHookHoldsTheFirstRequestThenTheSecondIsAnsweredMeanwhileAndTheFirstAfterIt()
+            throws Exception {
+        java.util.concurrent.CountDownLatch secondAnswered = new java.util.concurrent.CountDownLatch(1);
+        server.handle(request -> okToken("tok-" + request.formParameter("n").orElseThrow(), 60));
+        server.beforeEachAnswer(request -> {
+            if (request.formParameter("n").orElseThrow().equals("1")) {
+                try {
+                    secondAnswered.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> first = client.sendAsync(
+                HttpRequest.newBuilder(server.uri("/token")).header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("n=1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        while (server.requestCount() == 0) {
+            Thread.onSpinWait(); // the first request is in the hook before the second is sent
+        }
+        assertThat(post("/token", "n=2").body()).contains("tok-2");
+        assertThat(first).isNotDone();
+        secondAnswered.countDown();
+
+        assertThat(first.get().body()).contains("tok-1");
+    }
+
+    @Test
     void pathWhenScriptedThenOnlyThatPathUsesIt() throws Exception {
         server.setDefault(okToken("tok-1", 60));
         server.path("/revoke").setDefault(status(200));

@@ -51,7 +51,7 @@ class StoreOutageTest {
         }
         // tokens of two seconds: each is renewed about every second, so the load keeps reaching the database
         try (UserTokenLoad conduit = new UserTokenLoad(url, TestCiphers.fresh(), 10, Duration.ofSeconds(1),
-                Duration.ofSeconds(2), Duration.ZERO)) {
+                Duration.ofSeconds(2))) {
             users.forEach(conduit::expiredToken);
             Set<ErrorCode> failures = ConcurrentHashMap.newKeySet();
             AtomicInteger succeeded = new AtomicInteger();

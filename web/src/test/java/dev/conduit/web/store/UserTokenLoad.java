@@ -8,6 +8,8 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.api.token.TokenSet;
 import dev.conduit.api.token.TokenStore;
 import dev.conduit.core.crypto.SecretCipher;
+import dev.conduit.core.endpoint.HttpSettings;
+import dev.conduit.core.endpoint.HttpTokenEndpointFactory;
 import dev.conduit.core.lifecycle.GrantRegistry;
 import dev.conduit.core.lifecycle.Sleeper;
 import dev.conduit.core.lifecycle.TokenService;
@@ -41,13 +43,25 @@ final class UserTokenLoad implements AutoCloseable {
     final AtomicInteger refreshes = new AtomicInteger();
 
     /**
+     * Conduit's default timeouts and lease, and a token endpoint that answers at once.
+     *
      * @param poolSize     the pool's connections
      * @param poolWait     how long a caller waits for a connection (Liberty's default is 30 s)
      * @param lifetime     the lifetime of each refreshed token
-     * @param answerDelay  how long the token endpoint takes to answer
+     */
+    UserTokenLoad(String jdbcUrl, SecretCipher cipher, int poolSize, Duration poolWait, Duration lifetime) {
+        this(jdbcUrl, cipher, poolSize, poolWait, lifetime, HttpSettings.DEFAULT, JdbcTokenStore.DEFAULT_LEASE);
+    }
+
+    /**
+     * @param poolSize     the pool's connections
+     * @param poolWait     how long a caller waits for a connection
+     * @param lifetime     the lifetime of each refreshed token
+     * @param http         how long Conduit waits on the token endpoint
+     * @param lease        how long a key's lease lasts (longer than a token request may take)
      */
     UserTokenLoad(String jdbcUrl, SecretCipher cipher, int poolSize, Duration poolWait, Duration lifetime,
-            Duration answerDelay) {
+            HttpSettings http, Duration lease) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername("postgres");
@@ -58,15 +72,13 @@ final class UserTokenLoad implements AutoCloseable {
         this.cipher = cipher;
         Clock clock = Clock.systemUTC();
         systems = new JdbcConnectedSystemRepository(pool, cipher, clock);
-        store = new JdbcTokenStore(pool, cipher, clock);
+        store = new JdbcTokenStore(pool, cipher, clock, JdbcTokenStore.DEFAULT_LOCK_TIMEOUT, lease);
         service = new TokenService(systems, store, GrantRegistry.of(new UserRefreshGrant()),
-                TestSystems.endpoints(clock), clock,
-                Sleeper.THREAD);
+                new HttpTokenEndpointFactory(TestSystems.loopbackPolicy(), http, clock), clock, Sleeper.THREAD);
         server.path("/token").handle(request -> {
             int n = refreshes.incrementAndGet();
             String user = request.formParameter("refresh_token").orElseThrow().split("/")[0];
-            return ScriptedResponse.okToken("at-" + user + "-" + n, lifetime.toSeconds(), user + "/rt-" + n)
-                    .withDelay(answerDelay);
+            return ScriptedResponse.okToken("at-" + user + "-" + n, lifetime.toSeconds(), user + "/rt-" + n);
         });
         if (systems.find(SYSTEM).isEmpty()) {
             systems.create(TestSystems.clientCredentials(server).name(SYSTEM).grantType(UserRefreshGrant.TYPE)
