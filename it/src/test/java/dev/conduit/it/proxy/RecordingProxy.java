@@ -169,6 +169,15 @@ public final class RecordingProxy implements AutoCloseable {
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 
+    /**
+     * The request target in origin form: Conduit sends plain-http requests in absolute form to the address it checked
+     * ({@code POST http://127.0.0.1:port/path}), which a server must accept as the same request (RFC 9112, 3.2.2).
+     */
+    private static String originForm(URI requested) {
+        String path = requested.getRawPath() == null || requested.getRawPath().isEmpty() ? "/" : requested.getRawPath();
+        return requested.getRawQuery() == null ? path : path + "?" + requested.getRawQuery();
+    }
+
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -178,7 +187,8 @@ public final class RecordingProxy implements AutoCloseable {
             if (held(exchange, form)) {
                 return;
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
+            String path = originForm(exchange.getRequestURI());
+            HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(path))
                     .timeout(Duration.ofSeconds(30))
                     .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -195,7 +205,7 @@ public final class RecordingProxy implements AutoCloseable {
                 exchange.sendResponseHeaders(502, -1);
                 return;
             }
-            exchanges.add(new Exchange(exchange.getRequestMethod(), exchange.getRequestURI().toString(), form,
+            exchanges.add(new Exchange(exchange.getRequestMethod(), path, form,
                     exchange.getRequestHeaders().getFirst("Authorization"), response.statusCode(),
                     new String(response.body(), StandardCharsets.UTF_8)));
             response.headers().map().forEach((name, values) -> {
