@@ -3,6 +3,7 @@ package dev.conduit.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.conduit.core.testing.TrustingTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,8 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -24,9 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -209,26 +205,7 @@ class RunnableJarIT {
      */
     private static Answer https(String method, URI uri, String json, String authorization) throws IOException {
         HttpsURLConnection connection = (HttpsURLConnection) uri.toURL().openConnection();
-        try {
-            SSLContext trustAll = SSLContext.getInstance("TLS");
-            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            connection.setSSLSocketFactory(trustAll.getSocketFactory());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        connection.setSSLSocketFactory(TrustingTls.anyCertificate().getSocketFactory());
         connection.setHostnameVerifier((host, session) -> true);
         connection.setConnectTimeout(2_000);
         connection.setReadTimeout(10_000);

@@ -3,6 +3,7 @@ package dev.conduit.it;
 import static dev.conduit.it.http.Http.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conduit.core.testing.TrustingTls;
 import dev.conduit.it.conduit.ConduitApi;
 import dev.conduit.it.conduit.ConduitDeployment;
 import dev.conduit.it.conduit.TestSystems;
@@ -16,15 +17,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -157,22 +153,8 @@ class MetricsIT {
 
     /** The test server's https port, with its generated self-signed certificate trusted (this test only). */
     private static HttpResponse<String> https(String path, String authorization) throws Exception {
-        SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom());
-        HttpClient client = HttpClient.newBuilder().sslContext(trustAll).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = HttpClient.newBuilder().sslContext(TrustingTls.anyCertificate())
+                .connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(System.getProperty("conduit.https.url") + path))
                 .timeout(Duration.ofSeconds(30));
         if (authorization != null) {
