@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -72,6 +73,8 @@ final class EgressTunnel {
     private final AtomicLong relayed = new AtomicLong();
     private final ExecutorService threads = Executors.newCachedThreadPool(EgressTunnel::daemon);
     private ServerSocket listening; // guarded by this
+    /** The port listened on last, taken again after an idle stop ({@link #listen}); guarded by this. */
+    private int lastPort;
     private volatile long lastUse = System.nanoTime();
 
     EgressTunnel(EndpointPolicy policy) {
@@ -83,7 +86,8 @@ final class EgressTunnel {
         lastUse = System.nanoTime();
         if (listening == null) {
             try {
-                ServerSocket socket = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+                ServerSocket socket = listen(lastPort);
+                lastPort = socket.getLocalPort();
                 socket.setSoTimeout(ACCEPT_POLL_MILLIS);
                 listening = socket;
                 threads.execute(() -> accept(socket));
@@ -93,6 +97,31 @@ final class EgressTunnel {
             }
         }
         return (InetSocketAddress) listening.getLocalSocketAddress();
+    }
+
+    /**
+     * A listening socket on {@code preferred} when it is free, else on any free port. A typed Rest Client keeps the
+     * tunnel's address as its proxy for as long as it lives, so after an idle stop the tunnel listens where such
+     * clients connect. Should another process have taken the port meanwhile, their calls are refused before they are
+     * sent (the filter compares a client's proxy with {@link #address()}), never sent to that process.
+     */
+    private static ServerSocket listen(int preferred) throws IOException {
+        if (preferred != 0) {
+            try {
+                return new ServerSocket(preferred, 128, InetAddress.getLoopbackAddress());
+            } catch (BindException e) {
+                // taken meanwhile: any free port
+            }
+        }
+        return new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+    }
+
+    /** Stops listening, as after a minute without use; {@link #address()} listens again. */
+    synchronized void stopListening() {
+        if (listening != null) {
+            closeQuietly(listening);
+            listening = null;
+        }
     }
 
     /** The addresses {@link Egress} checked for {@code host:port}, for the connection it is about to open. */
@@ -148,9 +177,10 @@ final class EgressTunnel {
         if (open.get() > 0 || System.nanoTime() - lastUse < IDLE_STOP_NANOS) {
             return false;
         }
-        closeQuietly(socket);
         if (listening == socket) {
-            listening = null;
+            stopListening();
+        } else {
+            closeQuietly(socket);
         }
         return true;
     }
