@@ -19,6 +19,7 @@ import dev.conduit.it.proxy.RecordingProxy.Exchange;
 import dev.conduit.it.restclient.KeycloakUsersClient;
 import dev.conduit.it.restclient.TypedClients;
 import dev.conduit.it.restclient.UserInfoClient;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -133,6 +134,22 @@ class TypedRestClientIT {
         assertThat(calls.get(1).bearerToken()).isPresent().isNotEqualTo(calls.get(0).bearerToken());
         // the call and its retry with the renewed token (a plain JAX-RS client of the filter's own) each went through it
         assertThat(tunnelled() - tunnelledBeforeSecond).as("connections through the egress tunnel").isEqualTo(2);
+    }
+
+    @Test
+    void typedClientWhenBuiltForAUrlOutsideTheIntegrationBaseUrlThenEndpointNotAllowedAndNothingSent() {
+        KEYCLOAK.clear();
+        long tunnelledBefore = tunnelled();
+
+        Response refused = alice.get("/api/typed/users-at?username=alice&base="
+                + java.net.URLEncoder.encode(KEYCLOAK.url() + "/admin/realms/master", StandardCharsets.UTF_8));
+
+        // built with RestClientBuilder, routed through the tunnel (else INVALID_CONFIGURATION), refused by the check
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(refused.json().get("code").asText()).isEqualTo("ENDPOINT_NOT_ALLOWED");
+        assertThat(KEYCLOAK.exchanges(e -> true)).as("nothing reached Keycloak").isEmpty();
+        assertThat(tunnelled() - tunnelledBefore).as("connections through the egress tunnel").isZero();
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @RegisterRestClient(configKey = TypedClients.ADMIN_SYSTEM)
 @RegisterProvider(ConduitAuthentication.class)
 @ConnectedSystemName(TypedClients.ADMIN_SYSTEM)
-public interface KeycloakUsersClient {
+public interface KeycloakUsersClient extends AutoCloseable {
 
     @GET
     @Path("users")

@@ -11,6 +11,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
@@ -54,6 +56,19 @@ public class TypedClients {
                     .add("connectedSystem", e.connectedSystem())
                     .add("authorizationUrl", e.authorizationUrl().toString())
                     .add("expiresAt", e.expiresAt().toString()).build().toString()).build();
+        }
+    }
+
+    /**
+     * The users client built with {@code RestClientBuilder} for another base URL, the exception left to Conduit's
+     * mapping: a URL outside the system's integration base URL is refused before anything is sent.
+     */
+    @GET
+    @Path("users-at")
+    public String usersAt(@QueryParam("base") String base, @QueryParam("username") String username) throws Exception {
+        try (KeycloakUsersClient elsewhere = RestClientBuilder.newBuilder().baseUri(URI.create(base))
+                .build(KeycloakUsersClient.class)) {
+            return elsewhere.find(username, true);
         }
     }
 

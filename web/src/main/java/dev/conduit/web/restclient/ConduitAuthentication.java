@@ -61,9 +61,10 @@ import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
  *       the host again when the connection opens and connects only to an address the policy allows; a request whose
  *       client is not routed there is refused with {@code INVALID_CONFIGURATION} before a token is obtained. The
  *       tunnel's refusal ({@code ENDPOINT_NOT_ALLOWED}: the name now answers an address the policy refuses) or its
- *       failure to connect ({@code ENDPOINT_UNAVAILABLE}) is thrown as that {@link ConduitException} (a typed
- *       client's method throws it; a plain JAX-RS client wraps it in a {@code ProcessingException}), never taken for
+ *       failure to connect ({@code ENDPOINT_UNAVAILABLE}) is thrown as that {@link ConduitException}, never taken for
  *       the resource server's rejection of the token.</li>
+ *   <li>Every refusal, before the request or as its connection opens, is a {@link ConduitException} that a typed
+ *       client's method throws as it is (a plain JAX-RS client wraps it in a {@code ProcessingException}).</li>
  * </ul>
  *
  * <p>Register it with {@code @RegisterProvider(ConduitAuthentication.class)}: it is the request and response filter
@@ -78,6 +79,8 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
     public static final String SYSTEM_PROPERTY = "dev.conduit.connectedSystem";
 
     static final String USE_PROPERTY = "dev.conduit.tokenUse";
+    /** The request filter's refusal, thrown by the response filter: nothing was sent. */
+    static final String REFUSED_PROPERTY = "dev.conduit.refused";
     /** At most this much of an answer the egress tunnel made up is read: it is a short JSON document. */
     private static final int MAX_EGRESS_ANSWER_BYTES = 16 * 1024;
     /** The connect and read timeout of the one retry. */
@@ -130,27 +133,40 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
 
     @Override
     public void filter(ClientRequestContext request) {
+        try {
+            authorize(request);
+        } catch (AuthorizationRequiredException e) {
+            // answered here: a MicroProfile Rest Client hands the answer to toThrowable, which rebuilds the exception
+            request.abortWith(refusalResponse(e));
+        } catch (ConduitException e) {
+            // thrown by the response filter instead: a MicroProfile Rest Client passes a response filter's exception to
+            // its caller as it is, and a request filter's wrapped in a ProcessingException
+            request.setProperty(REFUSED_PROPERTY, e);
+            request.abortWith(Response.status(e.code().httpStatus()).build());
+        }
+    }
+
+    private void authorize(ClientRequestContext request) {
         String system = systemName(request);
         RestClientTokens engine = tokens.get();
         if (!EgressRouting.isRouted(request.getConfiguration(), engine.egress())) {
             throw ConduitException.builder(ErrorCode.INVALID_CONFIGURATION, "connected system '" + system + "': this "
                     + "client does not connect through Conduit's egress tunnel, so the address it would reach cannot be "
                     + "checked when it connects, and no token is sent: inject it with @RestClient or build it with "
-                    + "RestClientBuilder (both are routed), or build a plain JAX-RS client with "
-                    + "EgressRouting.throughEgress(ClientBuilder.newBuilder())").system(system).build();
+                    + "RestClientBuilder (both are routed, unless they register an HTTP engine of their own), or build "
+                    + "a plain JAX-RS client with EgressRouting.throughEgress(ClientBuilder.newBuilder())")
+                    .system(system).build();
         }
-        try {
-            TokenUse use = engine.use(system, request.getUri());
-            request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, use.token().authorizationHeader());
-            request.setProperty(USE_PROPERTY, use);
-        } catch (AuthorizationRequiredException e) {
-            // answered here: a MicroProfile Rest Client hands the answer to toThrowable, which rebuilds the exception
-            request.abortWith(refusalResponse(e));
-        }
+        TokenUse use = engine.use(system, request.getUri());
+        request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, use.token().authorizationHeader());
+        request.setProperty(USE_PROPERTY, use);
     }
 
     @Override
     public void filter(ClientRequestContext request, ClientResponseContext response) throws IOException {
+        if (request.getProperty(REFUSED_PROPERTY) instanceof ConduitException refused) {
+            throw refused;
+        }
         String egressAnswer = response.getHeaderString(Egress.ANSWER_HEADER);
         if (egressAnswer != null && tokens.get().egress().answeredHere(egressAnswer)) {
             // the tunnel's answer, not the resource server's: no request reached it, so no token was rejected

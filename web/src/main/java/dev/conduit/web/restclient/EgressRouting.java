@@ -35,12 +35,19 @@ public final class EgressRouting implements RestClientListener {
     static final String RESTEASY_PROXY_PORT = "org.jboss.resteasy.jaxrs.client.proxy.port";
     static final String RESTEASY_PROXY_SCHEME = "org.jboss.resteasy.jaxrs.client.proxy.scheme";
     static final String JERSEY_PROXY_URI = "jersey.config.client.proxy.uri";
+    /** A transport registered on a RESTEasy client replaces the one its builder would make with the proxy. */
+    private static final String RESTEASY_ENGINE = "org.jboss.resteasy.client.jaxrs.ClientHttpEngine";
 
     @Override
     public void onNewClient(Class<?> serviceInterface, RestClientBuilder builder) {
         Configuration configuration = builder.getConfiguration();
         ConduitAuthentication registered = registeredInstance(configuration);
         if (registered == null && !carriesTokens(serviceInterface, configuration)) {
+            return;
+        }
+        if (registersOwnTransport(configuration)) {
+            LOG.log(Level.WARNING, "Rest Client {0} registers its own HTTP engine, which connects without the egress "
+                    + "tunnel: its calls will be refused", serviceInterface.getName());
             return;
         }
         Egress egress;
@@ -85,6 +92,20 @@ public final class EgressRouting implements RestClientListener {
 
     private static String route(InetSocketAddress tunnel) {
         return tunnel.getAddress().getHostAddress() + ":" + tunnel.getPort();
+    }
+
+    /** Whether a provider instance is the client's own transport, which ignores the proxy the builder is given. */
+    private static boolean registersOwnTransport(Configuration configuration) {
+        for (Object instance : configuration.getInstances()) {
+            for (Class<?> type = instance.getClass(); type != null; type = type.getSuperclass()) {
+                for (Class<?> implemented : type.getInterfaces()) {
+                    if (implemented.getName().equals(RESTEASY_ENGINE)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static ConduitAuthentication registeredInstance(Configuration configuration) {

@@ -16,6 +16,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.client.Invocation;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -31,7 +32,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.SSLContext;
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
+import org.jboss.resteasy.client.jaxrs.ClientHttpEngine;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -167,6 +171,56 @@ class TypedClientEgressTest {
                 .satisfies(r -> assertThat(r.header("Authorization")).contains("Bearer app-token-e1"));
         assertThat(policy.egress().tunnelledConnections()).isEqualTo(1);
         orders.close();
+    }
+
+    @Test
+    void typedClientWhenTheBaseUrlIsOutsideTheIntegrationBaseUrlThenEndpointNotAllowedThrownAsItIs() {
+        registerOrders(conduit.server.url("/api"));
+        OrdersApi orders = typedClient(OrdersApi.class, conduit.server.url("/other"));
+
+        // refused before the request, by the request filter: thrown from the method as the tunnel's refusal is
+        assertThatThrownBy(orders::get).isInstanceOfSatisfying(ConduitException.class, refusal -> {
+            assertThat(refusal.code()).isEqualTo(ErrorCode.ENDPOINT_NOT_ALLOWED);
+            assertThat(refusal.field()).contains("integrationBaseUrl");
+        });
+        assertThat(conduit.server.requestCount()).isZero();
+        assertThat(policy.egress().tunnelledConnections()).isZero();
+    }
+
+    @Test
+    void typedClientWhenItRegistersAnHttpEngineOfItsOwnThenInvalidConfigurationAndNothingSent() {
+        registerOrders(conduit.server.url("/api"));
+        AtomicInteger invoked = new AtomicInteger();
+        ClientHttpEngine ownTransport = new ClientHttpEngine() {
+            @Override
+            public SSLContext getSslContext() {
+                return null;
+            }
+
+            @Override
+            public HostnameVerifier getHostnameVerifier() {
+                return null;
+            }
+
+            @Override
+            public jakarta.ws.rs.core.Response invoke(Invocation request) {
+                invoked.incrementAndGet();
+                throw new IllegalStateException("connects without the tunnel");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        OrdersApi orders = RestClientBuilder.newBuilder().baseUri(URI.create(conduit.server.url("/api")))
+                .register(ownTransport).register(new ConduitAuthentication(() -> tokens)).build(OrdersApi.class);
+
+        assertThatThrownBy(orders::get).isInstanceOfSatisfying(ConduitException.class, refusal -> {
+            assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
+            assertThat(refusal.getMessage()).contains("egress tunnel").contains("HTTP engine of their own");
+        });
+        assertThat(invoked.get()).isZero();
+        assertThat(conduit.server.requestCount()).isZero();
     }
 
     @Test
