@@ -54,7 +54,7 @@ public class EgressBenchmark {
         checked = HttpSettings.DEFAULT.newHttpClient(policy);
         unchecked = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        request = HttpRequest.newBuilder(target).header("Authorization", "Bearer bench-token").build();
+        request = HttpRequest.newBuilder(target).header("Authorization", "Bearer bench-token-egress").build();
         for (HttpClient client : List.of(checked, unchecked)) {
             int status = client.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
             if (status != 200) {

@@ -96,11 +96,20 @@ class TypedRestClientIT {
         return KEYCLOAK.exchanges(e -> e.path().startsWith("/admin/realms/"));
     }
 
+    /** The connections Conduit's egress tunnel opened so far: each typed call (and its retry) opens one. */
+    private long tunnelled() {
+        Response count = alice.get("/api/typed/tunnelled");
+        assertThat(count.status()).as(count.toString()).isEqualTo(200);
+        return Long.parseLong(count.body().strip());
+    }
+
     @Test
     void typedClientWhenPerAppSystemThenTheApplicationTokenIsSentAndARevokedOneIsRenewedOnce() throws Exception {
         KEYCLOAK.clear();
+        long tunnelledBefore = tunnelled();
         Response first = alice.get("/api/typed/users?username=alice");
         assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        assertThat(tunnelled() - tunnelledBefore).as("connections through the egress tunnel").isEqualTo(1);
         assertThat(first.json().get(0).get("username").asText()).isEqualTo("alice");
         String firstToken = adminCalls().get(0).bearerToken().orElseThrow();
         assertThat(Http.jwtClaims(firstToken).get("azp").asText()).isEqualTo(RealmClients.CC_CLIENT);
@@ -111,6 +120,7 @@ class TypedRestClientIT {
         assertThat(KeycloakApi.adminGetWith(firstToken, "/users").status()).as("revoked at Keycloak").isEqualTo(401);
         TestSystems.waitOutTheRenewalWindow();
         KEYCLOAK.clear();
+        long tunnelledBeforeSecond = tunnelled();
 
         Response second = alice.get("/api/typed/users?username=bob");
 
@@ -121,11 +131,14 @@ class TypedRestClientIT {
         assertThat(calls).extracting(Exchange::status).containsExactly(401, 200);
         assertThat(calls.get(0).bearerToken()).contains(firstToken);
         assertThat(calls.get(1).bearerToken()).isPresent().isNotEqualTo(calls.get(0).bearerToken());
+        // the call and its retry with the renewed token (a plain JAX-RS client of the filter's own) each went through it
+        assertThat(tunnelled() - tunnelledBeforeSecond).as("connections through the egress tunnel").isEqualTo(2);
     }
 
     @Test
     void typedClientWhenTheUserHasNotAuthorizedThenAuthorizationRequiredExceptionWithTheirOwnLink() {
         KEYCLOAK.clear();
+        long tunnelledBefore = tunnelled();
 
         Response handled = bob.get("/api/typed/me");
         Response unhandled = bob.get("/api/typed/me-unhandled");
@@ -139,12 +152,14 @@ class TypedRestClientIT {
         assertThat(unhandled.json().get("code").asText()).isEqualTo("AUTHORIZATION_REQUIRED");
         assertThat(unhandled.json().at("/authorizationLink/url").asText()).startsWith(Keycloak.authorizationEndpoint());
         assertThat(KEYCLOAK.count(e -> e.path().endsWith("/userinfo"))).as("no call without a token").isZero();
+        assertThat(tunnelled() - tunnelledBefore).as("connections through the egress tunnel").isZero();
     }
 
     @Test
     void typedClientWhenAliceAuthorizedThenHerCallCarriesHerTokenAndBobStillGetsHisLink() {
         UserAuthorization.authorize(alice, TypedClients.USERINFO_SYSTEM, RealmClients.ALICE, RealmClients.ALICE_PASSWORD);
         KEYCLOAK.clear();
+        long tunnelledBefore = tunnelled();
 
         Response aliceMe = alice.get("/api/typed/me");
         Response bobMe = bob.get("/api/typed/me");
@@ -157,5 +172,7 @@ class TypedRestClientIT {
         assertThat(claims.get("azp").asText()).isEqualTo(RealmClients.WEB_CLIENT);
         assertThat(claims.get("preferred_username").asText()).isEqualTo("alice");
         assertThat(bobMe.status()).as(bobMe.toString()).isEqualTo(409);
+        assertThat(tunnelled() - tunnelledBefore).as("alice's call through the egress tunnel, none for bob")
+                .isEqualTo(1);
     }
 }

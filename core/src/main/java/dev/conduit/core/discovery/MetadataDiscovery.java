@@ -3,15 +3,12 @@ package dev.conduit.core.discovery;
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
 import dev.conduit.core.endpoint.HttpSettings;
+import dev.conduit.core.json.StrictJson;
 import dev.conduit.core.endpoint.LimitedBodySubscriber;
 import dev.conduit.core.endpoint.TokenHttpResponse;
 import dev.conduit.core.policy.EndpointPolicy;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -19,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -40,7 +36,6 @@ public final class MetadataDiscovery {
      * A plain JSON-P reader, created once: a metadata document is read as servers have always had it read (a member
      * given twice keeps its last value), since what matters in it is checked afterwards, the issuer byte for byte.
      */
-    private static final JsonReaderFactory READERS = JsonProvider.provider().createReaderFactory(Map.of());
 
     private final EndpointPolicy policy;
     private final HttpSettings settings;
@@ -110,12 +105,10 @@ public final class MetadataDiscovery {
                 failures.add(location + " (larger than " + TokenHttpResponse.MAX_BODY_BYTES + " bytes)");
                 return null;
             }
-            JsonValue document;
-            try (JsonReader reader = READERS.createReader(new ByteArrayInputStream(response.body().bytes()))) {
-                document = reader.readValue();
-            } catch (RuntimeException e) {
-                // a JsonException, or a limit of the provider's own (Parsson: nesting over 1000, long numbers)
-                failures.add(location + " (not JSON)");
+            // strict: a member given twice (two "token_endpoint"s) is read differently by different parsers
+            JsonValue document = StrictJson.readOrNull(response.body().bytes());
+            if (document == null) {
+                failures.add(location + " (not JSON, or a member given twice)");
                 return null;
             }
             if (!(document instanceof JsonObject object)) {

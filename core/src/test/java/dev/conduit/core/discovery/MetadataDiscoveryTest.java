@@ -82,6 +82,20 @@ class MetadataDiscoveryTest {
     }
 
     @Test
+    void discoverWhenADocumentGivesTheTokenEndpointTwiceThenItIsNotUsed() {
+        String twice = metadata(issuer).replace("\"token_endpoint\":", "\"token_endpoint\":\"https://elsewhere.example/t\","
+                + "\"token_endpoint\":");
+        server.path("/.well-known/oauth-authorization-server/realms/acme").enqueue(json(200, twice));
+        server.path("/realms/acme/.well-known/openid-configuration").enqueue(json(200, twice));
+
+        assertThatThrownBy(() -> discovery.discover(issuer)).isInstanceOfSatisfying(ConduitException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.DISCOVERY_FAILED);
+            assertThat(e.getMessage()).contains("a member given twice").doesNotContain("elsewhere");
+        });
+        assertThat(server.requestCount()).isEqualTo(2);
+    }
+
+    @Test
     void discoverWhenIssuerDiffersByTrailingSlashThenRefused() {
         server.path("/.well-known/oauth-authorization-server/realms/acme").enqueue(json(200, metadata(issuer + "/")));
 

@@ -222,58 +222,105 @@ class EgressTest {
         assertThat(tokenServer.lastRequest().header("Host")).contains("provider.localhost:" + tokenServer.port());
     }
 
+    /** An https server on loopback with a certificate for {@code tunnel.test}, and a client trusting only it. */
+    private record TlsServer(HttpsServer server, SSLContext clientTls) implements AutoCloseable {
+
+        static TlsServer start(Path directory) throws Exception {
+            char[] password = "changeit".toCharArray();
+            Path keyStore = directory.resolve("tunnel.p12");
+            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                    "-genkeypair", "-alias", "tunnel", "-keyalg", "EC", "-groupname", "secp256r1",
+                    "-dname", "CN=tunnel.test", "-ext", "SAN=dns:tunnel.test", "-validity", "2",
+                    "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", "changeit",
+                    "-keypass", "changeit").redirectErrorStream(true).start();
+            assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(keytool.exitValue()).isZero();
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keyStore)) {
+                store.load(in, password);
+            }
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext serverTls = SSLContext.getInstance("TLS");
+            serverTls.init(keys.getKeyManagers(), null, null);
+            SSLContext clientTls = SSLContext.getInstance("TLS");
+            clientTls.init(null, trust.getTrustManagers(), null);
+            HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+            server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+            server.createContext("/hello", exchange -> {
+                byte[] body = ("hello " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.start();
+            return new TlsServer(server, clientTls);
+        }
+
+        URI uri(String pathAndQuery) {
+            return URI.create("https://tunnel.test:" + server.getAddress().getPort() + pathAndQuery);
+        }
+
+        /** A client that connects through {@code policy}'s egress and trusts this server's certificate alone. */
+        HttpClient client(EndpointPolicy policy) {
+            return HttpClient.newBuilder().proxy(policy.egress()).sslContext(clientTls)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        }
+    }
+
+    /** {@code tunnel.test} allow-listed: checked as a public address, connected on loopback, where the server is. */
+    private static EndpointPolicy tunnelPolicy() {
+        return new EndpointPolicy(false, List.of("tunnel.test"), new RebindingResolver("tunnel.test", PUBLIC,
+                "127.0.0.1"));
+    }
+
     @Test
     void httpsThroughTheTunnelWhenAllowedThenTlsAndTheServerNameStayEndToEnd(@TempDir Path directory)
             throws Exception {
-        char[] password = "changeit".toCharArray();
-        Path keyStore = directory.resolve("tunnel.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "tunnel", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=tunnel.test",
-                "-ext", "SAN=dns:tunnel.test", "-validity", "2", "-storetype", "PKCS12", "-keystore",
-                keyStore.toString(), "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
-        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue()).isZero();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            store.load(in, password);
-        }
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, password);
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        SSLContext serverTls = SSLContext.getInstance("TLS");
-        serverTls.init(keys.getKeyManagers(), null, null);
-        SSLContext clientTls = SSLContext.getInstance("TLS");
-        clientTls.init(null, trust.getTrustManagers(), null);
-        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(serverTls));
-        server.createContext("/hello", exchange -> {
-            byte[] body = ("hello " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        try {
-            EndpointPolicy policy = new EndpointPolicy(false, List.of("tunnel.test"),
-                    new RebindingResolver("tunnel.test", PUBLIC, "127.0.0.1"));
-            HttpClient client = HttpClient.newBuilder().proxy(policy.egress()).sslContext(clientTls)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-            URI target = URI.create("https://tunnel.test:" + server.getAddress().getPort() + "/hello?x=1");
+        try (TlsServer tls = TlsServer.start(directory)) {
+            EndpointPolicy policy = tunnelPolicy();
+            HttpClient client = tls.client(policy);
+            HttpRequest request = HttpRequest.newBuilder(tls.uri("/hello?x=1")).build();
 
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(target).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> again = client.send(HttpRequest.newBuilder(target).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> again = client.send(request, HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("hello /hello?x=1");
             assertThat(again.statusCode()).isEqualTo(200);
             // the second request reuses the tunnel the first opened
             assertThat(policy.egress().tunnelledConnections()).isEqualTo(1);
-        } finally {
-            server.stop(0);
+        }
+    }
+
+    @Test
+    void httpsThroughTheTunnelWhenManyRequestsAtOnceThenEachAnsweredByTheServer(@TempDir Path directory)
+            throws Exception {
+        try (TlsServer tls = TlsServer.start(directory)) {
+            EndpointPolicy policy = tunnelPolicy();
+            HttpClient client = tls.client(policy);
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> pending = new java.util.ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                pending.add(client.sendAsync(HttpRequest.newBuilder(tls.uri("/hello?n=" + i)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+
+            for (int i = 0; i < pending.size(); i++) {
+                HttpResponse<String> response = pending.get(i).get(60, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).isEqualTo("hello /hello?n=" + i);
+            }
+            assertThat(policy.egress().tunnelledConnections()).isBetween(1L, 32L);
         }
     }
 
@@ -311,6 +358,27 @@ class EgressTest {
         assertThat(tokenServer.lastRequest().queryParameter("page")).contains("2");
         assertThat(tokenServer.lastRequest().header("Proxy-Authorization")).isEmpty();
         assertThat(policy.egress().tunnelledConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void tunnelWhenAbsoluteFormPostWithAFixedOrAChunkedBodyThenTheBodyArrivesWhole() throws Exception {
+        tokenServer.path("/api/orders").setDefault(dev.conduit.core.testing.ScriptedResponse.json(201, "{}"));
+        EndpointPolicy policy = TestSystems.loopbackPolicy();
+        HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(policy.egress().tunnelAddress())).build();
+        String body = "{\"lines\":\"" + "x".repeat(100_000) + "\"}";
+
+        HttpResponse<String> fixed = client.send(HttpRequest.newBuilder(URI.create(tokenServer.url("/api/orders")))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String fixedBody = tokenServer.lastRequest().bodyText();
+        HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(URI.create(tokenServer.url("/api/orders")))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        body.getBytes(StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(fixed.statusCode()).isEqualTo(201);
+        assertThat(fixedBody).isEqualTo(body);
+        assertThat(chunked.statusCode()).isEqualTo(201);
+        assertThat(tokenServer.lastRequest().bodyText()).isEqualTo(body);
+        assertThat(policy.egress().tunnelledConnections()).isEqualTo(2);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.conduit.it.restclient;
 
+import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.web.restclient.AuthorizationRequiredException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -33,6 +34,9 @@ public class TypedClients {
     @RestClient
     UserInfoClient userInfo;
 
+    @Inject
+    EndpointPolicy policy;
+
     @GET
     @Path("users")
     public String users(@QueryParam("username") String username) {
@@ -51,6 +55,13 @@ public class TypedClients {
                     .add("authorizationUrl", e.authorizationUrl().toString())
                     .add("expiresAt", e.expiresAt().toString()).build().toString()).build();
         }
+    }
+
+    /** How many connections Conduit's egress tunnel has opened to a checked address since the server started. */
+    @GET
+    @Path("tunnelled")
+    public long tunnelled() {
+        return policy.egress().tunnelledConnections();
     }
 
     /** The same call with the exception left to Conduit's mapping. */

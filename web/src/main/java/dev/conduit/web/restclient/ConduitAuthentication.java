@@ -2,8 +2,13 @@ package dev.conduit.web.restclient;
 
 import dev.conduit.api.ConduitException;
 import dev.conduit.api.ErrorCode;
+import dev.conduit.core.policy.Egress;
+import dev.conduit.web.json.SharedJson;
 import dev.conduit.web.restclient.RestClientTokens.TokenUse;
 import jakarta.enterprise.inject.spi.CDI;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.client.ClientRequestContext;
@@ -21,6 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Reader;
+import java.io.StringReader;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +57,13 @@ import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
  *       still current: the token is forgotten, the same request is sent once more with a new token (or with the one
  *       another call renewed meanwhile), and its answer replaces the first. A second rejection is returned as it
  *       is. A request whose body is a stream cannot be sent twice and keeps its first answer.</li>
+ *   <li>Every request connects through the endpoint policy's egress tunnel ({@link EgressRouting}), which resolves
+ *       the host again when the connection opens and connects only to an address the policy allows; a request whose
+ *       client is not routed there is refused with {@code INVALID_CONFIGURATION} before a token is obtained. The
+ *       tunnel's refusal ({@code ENDPOINT_NOT_ALLOWED}: the name now answers an address the policy refuses) or its
+ *       failure to connect ({@code ENDPOINT_UNAVAILABLE}) is thrown as that {@link ConduitException} (a typed
+ *       client's method throws it; a plain JAX-RS client wraps it in a {@code ProcessingException}), never taken for
+ *       the resource server's rejection of the token.</li>
  * </ul>
  *
  * <p>Register it with {@code @RegisterProvider(ConduitAuthentication.class)}: it is the request and response filter
@@ -65,6 +78,8 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
     public static final String SYSTEM_PROPERTY = "dev.conduit.connectedSystem";
 
     static final String USE_PROPERTY = "dev.conduit.tokenUse";
+    /** At most this much of an answer the egress tunnel made up is read: it is a short JSON document. */
+    private static final int MAX_EGRESS_ANSWER_BYTES = 16 * 1024;
     /** The connect and read timeout of the one retry. */
     static final Duration RETRY_TIMEOUT = Duration.ofSeconds(30);
     /** Marks the answer of a refused call, made up by the request filter: no request was sent. */
@@ -91,6 +106,16 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
         this.tokens = tokens;
     }
 
+    /** The egress tunnel of this application's endpoint policy, found through CDI. */
+    static Egress applicationEgress() {
+        return CDI.current().select(RestClientTokens.class).get().egress();
+    }
+
+    /** The egress tunnel of the tokens this filter sends, where {@link EgressRouting} routes its clients. */
+    Egress egress() {
+        return tokens.get().egress();
+    }
+
     private static Supplier<RestClientTokens> once(Supplier<RestClientTokens> lookup) {
         AtomicReference<RestClientTokens> found = new AtomicReference<>();
         return () -> {
@@ -106,8 +131,16 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
     @Override
     public void filter(ClientRequestContext request) {
         String system = systemName(request);
+        RestClientTokens engine = tokens.get();
+        if (!EgressRouting.isRouted(request.getConfiguration(), engine.egress())) {
+            throw ConduitException.builder(ErrorCode.INVALID_CONFIGURATION, "connected system '" + system + "': this "
+                    + "client does not connect through Conduit's egress tunnel, so the address it would reach cannot be "
+                    + "checked when it connects, and no token is sent: inject it with @RestClient or build it with "
+                    + "RestClientBuilder (both are routed), or build a plain JAX-RS client with "
+                    + "EgressRouting.throughEgress(ClientBuilder.newBuilder())").system(system).build();
+        }
         try {
-            TokenUse use = tokens.get().use(system, request.getUri());
+            TokenUse use = engine.use(system, request.getUri());
             request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, use.token().authorizationHeader());
             request.setProperty(USE_PROPERTY, use);
         } catch (AuthorizationRequiredException e) {
@@ -118,6 +151,11 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
 
     @Override
     public void filter(ClientRequestContext request, ClientResponseContext response) throws IOException {
+        String egressAnswer = response.getHeaderString(Egress.ANSWER_HEADER);
+        if (egressAnswer != null && tokens.get().egress().answeredHere(egressAnswer)) {
+            // the tunnel's answer, not the resource server's: no request reached it, so no token was rejected
+            throw egressRefusal(request, response.getStatus(), readEgressAnswer(response.getEntityStream()));
+        }
         if (!(request.getProperty(USE_PROPERTY) instanceof TokenUse use)
                 || !use.rejectedStatuses().contains(response.getStatus())
                 || !repeatable(request.getEntity())) {
@@ -139,7 +177,43 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
             replace(response, refusal(e));
             return;
         }
-        replace(response, resend(request, renewed));
+        Answer answer = resend(request, renewed, engine.egress());
+        String retryEgressAnswer = answer.headers().getFirst(Egress.ANSWER_HEADER);
+        if (retryEgressAnswer != null && engine.egress().answeredHere(retryEgressAnswer)) {
+            throw egressRefusal(request, answer.status(), readEgressAnswer(new ByteArrayInputStream(answer.body())));
+        }
+        replace(response, answer);
+    }
+
+    /**
+     * The tunnel's answer as the {@link ConduitException} it stands for: {@code ENDPOINT_NOT_ALLOWED} when the host
+     * resolved, as the connection opened, to an address the policy refuses; {@code ENDPOINT_UNAVAILABLE} when no
+     * checked address could be reached.
+     */
+    private static ConduitException egressRefusal(ClientRequestContext request, int status, String answer) {
+        String system = request.getProperty(USE_PROPERTY) instanceof TokenUse use ? use.system() : systemName(request);
+        ErrorCode code = status == 403 ? ErrorCode.ENDPOINT_NOT_ALLOWED : ErrorCode.ENDPOINT_UNAVAILABLE;
+        String reason = "the egress tunnel answered " + status;
+        try {
+            JsonObject document = SharedJson.createReader(new StringReader(answer)).readObject();
+            if (document.get("message") instanceof JsonString message) {
+                reason = message.getString();
+            }
+        } catch (JsonException | ClassCastException e) {
+            // not the tunnel's JSON document: the status alone says what happened
+        }
+        ConduitException.Builder refusal = ConduitException.builder(code, "connected system '" + system + "': "
+                + reason + "; no request was sent").system(system);
+        return (code == ErrorCode.ENDPOINT_NOT_ALLOWED ? refusal.field("integrationBaseUrl") : refusal).build();
+    }
+
+    private static String readEgressAnswer(InputStream answer) throws IOException {
+        if (answer == null) {
+            return "";
+        }
+        try (answer) {
+            return new String(answer.readNBytes(MAX_EGRESS_ANSWER_BYTES), StandardCharsets.UTF_8);
+        }
     }
 
     /** An answer read in full, so that the client that received it can be closed. */
@@ -149,9 +223,9 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
     /**
      * The same request once more, with the renewed token. It goes through a plain JAX-RS client of its own: a
      * MicroProfile Rest Client's underlying client sends only its interface's methods. The headers other filters added
-     * to the first request are copied, so it carries them too.
+     * to the first request are copied, so it carries them too. It connects through the same egress tunnel.
      */
-    private static Answer resend(ClientRequestContext request, TokenUse renewed) {
+    private static Answer resend(ClientRequestContext request, TokenUse renewed, Egress egress) {
         MultivaluedMap<String, Object> headers = new MultivaluedHashMap<>();
         request.getHeaders().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
@@ -160,7 +234,7 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
             }
         });
         headers.putSingle(HttpHeaders.AUTHORIZATION, renewed.token().authorizationHeader());
-        Client client = ClientBuilder.newBuilder().connectTimeout(RETRY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        Client client = EgressRouting.route(ClientBuilder.newBuilder(), egress).connectTimeout(RETRY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(RETRY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).build();
         try {
             Invocation.Builder retry = client.target(request.getUri()).request().headers(headers);

@@ -8,6 +8,7 @@ import dev.conduit.api.token.Subject;
 import dev.conduit.core.administration.Callers;
 import dev.conduit.core.administration.SystemAdministration;
 import dev.conduit.core.lifecycle.AccessToken;
+import dev.conduit.core.policy.Egress;
 import dev.conduit.core.policy.EndpointPolicy;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.web.authorization.AuthorizationLinks;
@@ -85,6 +86,11 @@ public final class RestClientTokens {
             }
             throw e;
         }
+    }
+
+    /** Where the connections of requests that carry these tokens go: only to addresses the policy checked then. */
+    public Egress egress() {
+        return policy.egress();
     }
 
     /**

@@ -82,7 +82,9 @@ class ConduitAuthenticationTest {
             host -> rebound.get() != null ? new InetAddress[] {rebound.get()} : HostResolver.SYSTEM.resolve(host));
     private final RestClientTokens tokens = new RestClientTokens(conduit.admin, conduit.tokenService, conduit.links,
             caller::get, policy);
-    private final Client client = ClientBuilder.newClient().register(new ConduitAuthentication(() -> tokens));
+    /** A plain JAX-RS client, routed through the policy's egress tunnel as {@link EgressRouting} routes typed ones. */
+    private final Client client = EgressRouting.route(ClientBuilder.newBuilder(), policy.egress())
+            .register(new ConduitAuthentication(() -> tokens)).build();
 
     /** orders: per-app, declared in configuration (no token obtained yet); calendar: per-user, stored. */
     @BeforeEach
@@ -333,6 +335,61 @@ class ConduitAuthenticationTest {
 
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(conduit.server.lastRequest().header("Authorization")).contains("Bearer app-token-p");
+    }
+
+    @Test
+    void filterWhenClientIsNotRoutedThroughTheEgressTunnelThenInvalidConfigurationAndNoTokenOrRequest() {
+        conduit.server.path("/api/orders/1").setDefault(ScriptedResponse.json(200, "{}"));
+        Client unrouted = ClientBuilder.newClient().register(new ConduitAuthentication(() -> tokens));
+        try {
+            assertThatThrownBy(() -> unrouted.target(conduit.server.url("/api/orders/1")).request()
+                    .property(ConduitAuthentication.INVOKED_METHOD, GET_ORDER).get())
+                    .isInstanceOf(ProcessingException.class)
+                    .cause().isInstanceOfSatisfying(ConduitException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
+                        assertThat(e.getMessage()).contains("orders").contains("egress tunnel")
+                                .contains("EgressRouting.throughEgress");
+                    });
+        } finally {
+            unrouted.close();
+        }
+        assertThat(conduit.server.requestCount()).isZero();
+        assertThat(policy.egress().tunnelledConnections()).isZero();
+    }
+
+    @Test
+    void filterWhenClientWasRoutedToAnotherAddressThanTheTunnelsThenInvalidConfigurationAndNothingSent() {
+        conduit.server.path("/api/orders/1").setDefault(ScriptedResponse.json(200, "{}"));
+        // a client whose proxy is not the tunnel listening now (another process may listen where it points)
+        Client elsewhere = ClientBuilder.newBuilder().property(EgressRouting.ROUTE_PROPERTY, "127.0.0.1:9")
+                .property(EgressRouting.JERSEY_PROXY_URI, "http://127.0.0.1:9")
+                .register(new ConduitAuthentication(() -> tokens)).build();
+        try {
+            assertThatThrownBy(() -> elsewhere.target(conduit.server.url("/api/orders/1")).request()
+                    .property(ConduitAuthentication.INVOKED_METHOD, GET_ORDER).get())
+                    .isInstanceOf(ProcessingException.class)
+                    .cause().isInstanceOfSatisfying(ConduitException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION));
+        } finally {
+            elsewhere.close();
+        }
+        assertThat(conduit.server.requestCount()).isZero();
+    }
+
+    @Test
+    void filterWhenRoutedThenEachCallAndItsRetryConnectThroughTheTunnel() {
+        conduit.server.path("/token").enqueue(ScriptedResponse.okToken("app-token-t1", 3600),
+                ScriptedResponse.okToken("app-token-t2", 3600));
+        conduit.server.path("/api/orders/42").enqueue(ScriptedResponse.status(401),
+                ScriptedResponse.json(200, "{\"id\": 42}"));
+        ordersTokenOlderThanTheRenewalWindow();
+
+        Response response = call("orders/42", GET_ORDER).get();
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(conduit.server.requestCount("/api/orders/42")).isEqualTo(2);
+        // the call and its retry each opened one connection to the address the tunnel checked (one request each)
+        assertThat(policy.egress().tunnelledConnections()).isEqualTo(2);
     }
 
     @Test

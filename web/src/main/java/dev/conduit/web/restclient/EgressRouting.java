@@ -1,0 +1,125 @@
+package dev.conduit.web.restclient;
+
+import dev.conduit.core.policy.Egress;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.core.Configuration;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+import org.eclipse.microprofile.rest.client.spi.RestClientListener;
+
+/**
+ * Makes every client that carries a connected system's token connect through the endpoint policy's egress tunnel
+ * ({@link Egress#tunnelAddress()}), which resolves the host when the connection opens, checks that answer and connects
+ * only to a checked address: a name that answers another address after {@link ConduitAuthentication}'s check (DNS
+ * rebinding) cannot take the token there.
+ *
+ * <p>MicroProfile Rest Client calls this listener ({@code META-INF/services}) for every client it builds, injected
+ * with {@code @RestClient} or built with {@link RestClientBuilder}; it sets the tunnel as the client's HTTP proxy when
+ * the interface registers {@link ConduitAuthentication} or names a {@link ConnectedSystemName}. The implementation
+ * then sends {@code CONNECT host:port} for https (TLS stays end to end) and absolute-form requests for plain http. A
+ * plain JAX-RS client is routed with {@link #throughEgress(ClientBuilder)}. {@link ConduitAuthentication} refuses to
+ * put a token on a request whose client was not routed here.
+ */
+public final class EgressRouting implements RestClientListener {
+
+    private static final Logger LOG = Logger.getLogger(EgressRouting.class.getName());
+
+    /** The client property recording the tunnel a client connects through, which the filter compares on each call. */
+    static final String ROUTE_PROPERTY = "dev.conduit.egressTunnel";
+    // the proxy of a plain JAX-RS client: RESTEasy (Liberty's implementation) and Jersey each read their own keys
+    static final String RESTEASY_PROXY_HOST = "org.jboss.resteasy.jaxrs.client.proxy.host";
+    static final String RESTEASY_PROXY_PORT = "org.jboss.resteasy.jaxrs.client.proxy.port";
+    static final String RESTEASY_PROXY_SCHEME = "org.jboss.resteasy.jaxrs.client.proxy.scheme";
+    static final String JERSEY_PROXY_URI = "jersey.config.client.proxy.uri";
+
+    @Override
+    public void onNewClient(Class<?> serviceInterface, RestClientBuilder builder) {
+        Configuration configuration = builder.getConfiguration();
+        ConduitAuthentication registered = registeredInstance(configuration);
+        if (registered == null && !carriesTokens(serviceInterface, configuration)) {
+            return;
+        }
+        Egress egress;
+        try {
+            egress = registered != null ? registered.egress() : ConduitAuthentication.applicationEgress();
+        } catch (RuntimeException e) {
+            // left unrouted: ConduitAuthentication then refuses every call of this client, with the reason
+            LOG.log(Level.WARNING, "Rest Client {0} could not be routed through the egress tunnel ({1}): its calls "
+                    + "will be refused", new Object[] {serviceInterface.getName(), e.toString()});
+            return;
+        }
+        InetSocketAddress tunnel = egress.tunnelAddress();
+        builder.proxyAddress(tunnel.getAddress().getHostAddress(), tunnel.getPort());
+        builder.property(ROUTE_PROPERTY, route(tunnel));
+    }
+
+    /**
+     * Routes a plain JAX-RS client that registers {@link ConduitAuthentication} through the egress tunnel of this
+     * application's endpoint policy: {@code EgressRouting.throughEgress(ClientBuilder.newBuilder()).register(...)}.
+     */
+    public static ClientBuilder throughEgress(ClientBuilder builder) {
+        return route(builder, ConduitAuthentication.applicationEgress());
+    }
+
+    static ClientBuilder route(ClientBuilder builder, Egress egress) {
+        InetSocketAddress tunnel = egress.tunnelAddress();
+        String host = tunnel.getAddress().getHostAddress();
+        return builder.property(RESTEASY_PROXY_HOST, host).property(RESTEASY_PROXY_PORT, tunnel.getPort())
+                .property(RESTEASY_PROXY_SCHEME, "http")
+                .property(JERSEY_PROXY_URI, "http://" + route(tunnel))
+                .property(ROUTE_PROPERTY, route(tunnel));
+    }
+
+    /**
+     * Whether a client with this configuration connects through the tunnel that {@code egress} listens on now (the
+     * tunnel's address is stable while the application runs; a client built for another one would connect elsewhere).
+     */
+    static boolean isRouted(Configuration configuration, Egress egress) {
+        Object route = configuration == null ? null : configuration.getProperty(ROUTE_PROPERTY);
+        return route != null && route.equals(route(egress.tunnelAddress()));
+    }
+
+    private static String route(InetSocketAddress tunnel) {
+        return tunnel.getAddress().getHostAddress() + ":" + tunnel.getPort();
+    }
+
+    private static ConduitAuthentication registeredInstance(Configuration configuration) {
+        for (Object instance : configuration.getInstances()) {
+            if (instance instanceof ConduitAuthentication authentication) {
+                return authentication;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the interface's calls carry a Conduit token: it registers {@link ConduitAuthentication} (by class,
+     * here or with {@link RegisterProvider}, which the implementation applies only after its listeners ran), or names
+     * a connected system on itself or on a method.
+     */
+    static boolean carriesTokens(Class<?> serviceInterface, Configuration configuration) {
+        for (Class<?> provider : configuration.getClasses()) {
+            if (ConduitAuthentication.class.isAssignableFrom(provider)) {
+                return true;
+            }
+        }
+        for (RegisterProvider provider : serviceInterface.getAnnotationsByType(RegisterProvider.class)) {
+            if (ConduitAuthentication.class.isAssignableFrom(provider.value())) {
+                return true;
+            }
+        }
+        if (serviceInterface.isAnnotationPresent(ConnectedSystemName.class)) {
+            return true;
+        }
+        for (Method method : serviceInterface.getMethods()) {
+            if (method.isAnnotationPresent(ConnectedSystemName.class)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

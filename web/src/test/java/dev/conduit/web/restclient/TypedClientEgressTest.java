@@ -1,0 +1,236 @@
+package dev.conduit.web.restclient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.conduit.api.ConduitException;
+import dev.conduit.api.ErrorCode;
+import dev.conduit.api.token.Subject;
+import dev.conduit.core.lifecycle.TokenService;
+import dev.conduit.core.policy.EndpointPolicy;
+import dev.conduit.core.testing.RebindingResolver;
+import dev.conduit.core.testing.ScriptedResponse;
+import dev.conduit.web.TestConduit;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Typed clients built by RESTEasy's MicroProfile Rest Client (the implementation inside Liberty's
+ * {@code mpRestClient}), which finds {@link EgressRouting} through ServiceLoader as it does in the server: every call
+ * connects through the egress tunnel, and a name that answers an allowed address when {@link ConduitAuthentication}
+ * checks it but a refused one when the tunnel connects (DNS rebinding) never reaches the second address.
+ *
+ * <p>{@link RebindingResolver} tells the two moments apart: the tunnel resolves inside the policy's egress.
+ */
+class TypedClientEgressTest {
+
+    @ConnectedSystemName("orders")
+    @Path("orders")
+    public interface OrdersApi extends Closeable {
+        @GET
+        @Path("42")
+        @Produces(MediaType.APPLICATION_JSON)
+        String get();
+    }
+
+    /** Names no system on itself: registering the filter is what makes its calls carry a token. */
+    @RegisterProvider(ConduitAuthentication.class)
+    @Path("orders")
+    public interface RegisteringApi extends Closeable {
+        @GET
+        @Path("42")
+        @ConnectedSystemName("orders")
+        String get();
+    }
+
+    private static final String HOST = "orders.test";
+
+    private final TestConduit conduit = new TestConduit();
+    /** How {@value #HOST} resolves: one answer to the check before a request, another when its connection opens. */
+    private final AtomicReference<RebindingResolver> dns = new AtomicReference<>();
+    private final EndpointPolicy policy = new EndpointPolicy(true, List.of(), host -> dns.get().resolve(host));
+    private final RestClientTokens tokens = new RestClientTokens(conduit.admin, conduit.tokenService, conduit.links,
+            () -> new RestClientTokens.Caller(null, null), policy);
+
+    /** {@value #HOST} answers {@code atCheck} to Conduit's check before the request, {@code atConnection} to the tunnel. */
+    private void rebind(InetAddress atCheck, InetAddress atConnection) {
+        dns.set(new RebindingResolver(HOST, atCheck.getHostAddress(), atConnection.getHostAddress()));
+    }
+
+    @AfterEach
+    void close() {
+        conduit.close();
+    }
+
+    /** The orders system (per-app) with its integration base URL; its token endpoint is the test server. */
+    private void registerOrders(String integrationBaseUrl) {
+        conduit.configuration.put("conduit.systems.orders.grant-type", "client_credentials");
+        conduit.configuration.put("conduit.systems.orders.token-endpoint", conduit.server.url("/token"));
+        conduit.configuration.put("conduit.systems.orders.client-id", "orders-client");
+        conduit.configuration.put("conduit.systems.orders.client-secret", "orders-secret-7d2a");
+        conduit.configuration.put("conduit.systems.orders.integration-base-url", integrationBaseUrl);
+        conduit.server.path("/token").setDefault(ScriptedResponse.okToken("app-token-e1", 3600));
+    }
+
+    private <T> T typedClient(Class<T> api, String baseUrl) {
+        return RestClientBuilder.newBuilder().baseUri(URI.create(baseUrl))
+                .register(new ConduitAuthentication(() -> tokens)).build(api);
+    }
+
+    @Test
+    void typedClientWhenHttpsNameAnswersLoopbackAtConnectionThenEndpointNotAllowedAndNoConnectionThere()
+            throws Exception {
+        try (CountingListener loopback = CountingListener.on(InetAddress.getLoopbackAddress())) {
+            String base = "https://" + HOST + ":" + loopback.port() + "/api";
+            registerOrders(base);
+            // a public address when Conduit checks the request, this machine's loopback when the connection opens
+            rebind(InetAddress.getByName("192.0.2.10"), InetAddress.getLoopbackAddress());
+            OrdersApi orders = typedClient(OrdersApi.class, base);
+
+            // RESTEasy's typed client throws the filter's exception itself, not wrapped
+            assertThatThrownBy(orders::get).isInstanceOfSatisfying(ConduitException.class, refusal -> {
+                assertThat(refusal.code()).isEqualTo(ErrorCode.ENDPOINT_NOT_ALLOWED);
+                assertThat(refusal.getMessage()).contains("orders").contains("loopback")
+                        .contains("no request was sent");
+                assertThat(refusal.field()).contains("integrationBaseUrl");
+            });
+
+            assertThat(loopback.connections()).isZero();
+            assertThat(policy.egress().tunnelledConnections()).isZero();
+            orders.close();
+        }
+    }
+
+    @Test
+    void typedClientWhenHttpNameAnswersAnotherHostAtConnectionThenEndpointNotAllowedAndNoRenewalOrRequestThere()
+            throws Exception {
+        InetAddress ownAddress = nonLoopbackAddress().orElse(null);
+        assumeThat(ownAddress).as("this machine has a non-loopback IPv4 address").isNotNull();
+        try (CountingListener elsewhere = CountingListener.on(ownAddress)) {
+            String base = "http://" + HOST + ":" + elsewhere.port() + "/api";
+            registerOrders(base);
+            // loopback (allowed for plain http) when Conduit checks, this machine's network address when it connects
+            rebind(InetAddress.getLoopbackAddress(), ownAddress);
+            // a token older than the renewal window: a 403 the resource server sent would renew it and retry
+            conduit.tokenService.accessToken(conduit.allSystems.get("orders"), Subject.application());
+            conduit.clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1));
+            RegisteringApi orders = typedClient(RegisteringApi.class, base);
+
+            assertThatThrownBy(orders::get).isInstanceOfSatisfying(ConduitException.class, refusal -> {
+                assertThat(refusal.code()).isEqualTo(ErrorCode.ENDPOINT_NOT_ALLOWED);
+                assertThat(refusal.getMessage()).contains("loopback").contains(ownAddress.getHostAddress());
+            });
+
+            assertThat(elsewhere.connections()).isZero();
+            assertThat(conduit.server.requestCount("/token")).as("no renewal: the token was not rejected")
+                    .isEqualTo(1);
+            assertThat(policy.egress().tunnelledConnections()).isZero();
+            orders.close();
+        }
+    }
+
+    @Test
+    void typedClientWhenTheNameStillAnswersTheCheckedAddressThenTheCallGoesThroughTheTunnelWithTheToken()
+            throws Exception {
+        String base = conduit.server.url("/api").replace("127.0.0.1", HOST).replace("localhost", HOST);
+        registerOrders(base);
+        rebind(InetAddress.getLoopbackAddress(), InetAddress.getLoopbackAddress());
+        conduit.server.path("/api/orders/42").enqueue(ScriptedResponse.json(200, "{\"id\": 42}"));
+        OrdersApi orders = typedClient(OrdersApi.class, base);
+
+        String answer = orders.get();
+
+        assertThat(answer).isEqualTo("{\"id\": 42}");
+        assertThat(conduit.server.requests("/api/orders/42")).singleElement()
+                .satisfies(r -> assertThat(r.header("Authorization")).contains("Bearer app-token-e1"));
+        assertThat(policy.egress().tunnelledConnections()).isEqualTo(1);
+        orders.close();
+    }
+
+    @Test
+    void onNewClientWhenTheInterfaceCarriesNoConduitTokenThenTheClientIsLeftAsItIs() {
+        assertThat(EgressRouting.carriesTokens(Closeable.class, RestClientBuilder.newBuilder().getConfiguration()))
+                .isFalse();
+        assertThat(EgressRouting.carriesTokens(OrdersApi.class, RestClientBuilder.newBuilder().getConfiguration()))
+                .isTrue();
+        assertThat(EgressRouting.carriesTokens(RegisteringApi.class,
+                RestClientBuilder.newBuilder().getConfiguration())).isTrue();
+    }
+
+    private static Optional<InetAddress> nonLoopbackAddress() throws SocketException {
+        for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (network.isUp() && !network.isLoopback()) {
+                for (InetAddress address : Collections.list(network.getInetAddresses())) {
+                    if (address instanceof Inet4Address && !address.isLinkLocalAddress()) {
+                        return Optional.of(address);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Accepts connections on one address and counts them; never answers. */
+    private static final class CountingListener implements AutoCloseable {
+        private final ServerSocket socket;
+        private final AtomicInteger connections = new AtomicInteger();
+
+        private CountingListener(ServerSocket socket) {
+            this.socket = socket;
+            Thread accepting = new Thread(this::accept, "counting-listener");
+            accepting.setDaemon(true);
+            accepting.start();
+        }
+
+        static CountingListener on(InetAddress address) throws IOException {
+            ServerSocket socket = new ServerSocket();
+            socket.bind(new InetSocketAddress(address, 0));
+            return new CountingListener(socket);
+        }
+
+        private void accept() {
+            while (!socket.isClosed()) {
+                try (Socket accepted = socket.accept()) {
+                    connections.incrementAndGet();
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        int connections() {
+            return connections.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
