@@ -68,24 +68,31 @@ final class EgressTunnel {
     private final ExecutorService threads = Executors.newCachedThreadPool(EgressTunnel::daemon);
     private final java.util.Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private ServerSocket listening; // guarded by this
+    private volatile InetSocketAddress address; // written under this
 
     EgressTunnel(EndpointPolicy policy) {
         this.policy = policy;
     }
 
-    /** The listening address, opened when it is not. */
-    synchronized InetSocketAddress address() {
+    /** The listening address, opened when it is not; without a lock once open (every https request asks). */
+    InetSocketAddress address() {
+        InetSocketAddress open = address;
+        return open != null ? open : listen();
+    }
+
+    private synchronized InetSocketAddress listen() {
         if (listening == null) {
             try {
                 ServerSocket socket = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
                 listening = socket;
+                address = (InetSocketAddress) socket.getLocalSocketAddress();
                 threads.execute(() -> accept(socket));
             } catch (IOException e) {
                 throw ConduitException.builder(ErrorCode.ENDPOINT_UNAVAILABLE, "the egress tunnel could not listen "
                         + "on loopback (" + e.getClass().getSimpleName() + ")").cause(e).build();
             }
         }
-        return (InetSocketAddress) listening.getLocalSocketAddress();
+        return address;
     }
 
     /** The addresses {@link Egress} checked for {@code host:port}, for the connection it is about to open. */
@@ -114,6 +121,7 @@ final class EgressTunnel {
         if (listening != null) {
             closeQuietly(listening);
             listening = null;
+            address = null;
         }
         connections.forEach(EgressTunnel::closeQuietly);
     }
