@@ -35,7 +35,7 @@ public final class ExpiringMap<K, V> {
     private final long timeToLiveMillis;
     private final int maxEntries;
     private final ConcurrentHashMap<K, Entry<V>> entries = new ConcurrentHashMap<>();
-    /** Slots taken: incremented before a new key goes in and decremented after one comes out, so never below the size. */
+    /** Slots taken: counted up before a new key goes in and down after one comes out, so never below the size. */
     private final AtomicInteger taken = new AtomicInteger();
     /**
      * When full, no entry expires before this instant, so a put need not look for expired ones until then: without it,
@@ -109,14 +109,6 @@ public final class ExpiringMap<K, V> {
         return entries.size();
     }
 
-    public int maxEntries() {
-        return maxEntries;
-    }
-
-    public Duration timeToLive() {
-        return Duration.ofMillis(timeToLiveMillis);
-    }
-
     private boolean takeSlot() {
         while (true) {
             int now = taken.get();
@@ -154,6 +146,7 @@ public final class ExpiringMap<K, V> {
 
     @Override
     public String toString() {
-        return "ExpiringMap[" + size() + " of at most " + maxEntries + ", for " + timeToLive() + "]";
+        return "ExpiringMap[" + size() + " of at most " + maxEntries + ", for " + Duration.ofMillis(timeToLiveMillis)
+                + "]";
     }
 }

@@ -121,6 +121,9 @@ public final class MetadataDiscovery {
             failures.add(location + " (no answer within " + settings.readTimeout().toMillis() + " ms)");
             return null;
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConduitException refused) {
+                throw refused; // the egress refused a connection the client opened again on its own (a retry)
+            }
             failures.add(location + " (" + e.getCause().getClass().getSimpleName() + ")");
             return null;
         } catch (InterruptedException e) {

@@ -237,6 +237,9 @@ public final class HttpTokenEndpoint implements TokenEndpoint {
             Thread.currentThread().interrupt();
             throw unavailable(field, "request interrupted", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConduitException refused) {
+                throw refused; // the egress refused a connection the client opened again on its own (a retry)
+            }
             throw unavailable(field, describe(e.getCause()), e.getCause());
         }
     }

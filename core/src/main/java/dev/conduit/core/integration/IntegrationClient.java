@@ -232,6 +232,9 @@ public final class IntegrationClient {
             Thread.currentThread().interrupt();
             throw failure(system, "interrupted", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConduitException refused) {
+                throw refused; // the egress refused a connection the client opened again on its own (a retry)
+            }
             if (e.getCause() instanceof HttpTimeoutException timeout) {
                 throw timedOut(system, timeout);
             }

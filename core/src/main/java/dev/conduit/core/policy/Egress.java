@@ -30,7 +30,7 @@ import java.util.Objects;
  * any connection opens. Clients that are not Conduit's own (typed Rest Clients) use {@link #tunnelAddress()} as their
  * HTTP proxy: the tunnel then resolves and checks the name itself.
  */
-public final class Egress extends ProxySelector {
+public final class Egress extends ProxySelector implements AutoCloseable {
 
     /**
      * Marks an answer the tunnel made up itself (a refusal, or a server it could not reach) rather than relayed: its
@@ -74,7 +74,8 @@ public final class Egress extends ProxySelector {
     }
 
     /**
-     * The loopback address of the in-process tunnel, started on demand, for a client to use as its HTTP proxy. It
+     * The loopback address of the in-process tunnel, started on demand and the same until {@link #close()}, for a
+     * client to use as its HTTP proxy. It
      * accepts {@code CONNECT host:port} (the https rules) and one absolute-form plain-http request per connection (the
      * http rules), resolves and checks the host itself, and connects only to a checked address. A refusal is answered
      * {@code 403} with {@link #ANSWER_HEADER} and a JSON body {@code {"code":"ENDPOINT_NOT_ALLOWED","message":...,
@@ -92,6 +93,15 @@ public final class Egress extends ProxySelector {
     /** How many connections the tunnel has relayed to a checked address since this policy was made. */
     public long tunnelledConnections() {
         return tunnel.relayedConnections();
+    }
+
+    /**
+     * Stops the tunnel and ends the connections it relays: when the application stops. Clients built with
+     * {@link #tunnelAddress()} as their proxy keep that address until then.
+     */
+    @Override
+    public void close() {
+        tunnel.close();
     }
 
     @Override

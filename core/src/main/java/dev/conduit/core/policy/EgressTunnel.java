@@ -7,12 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -39,9 +36,9 @@ import java.util.logging.Logger;
  * a checked address and relays bytes. It never reads or keeps what it relays: an https tunnel carries TLS it cannot
  * read, and a plain-http request's head is parsed only to route it.
  *
- * <p>Blocking sockets, two threads per open connection (one each way), from a cached pool that keeps no thread once
- * idle; the listening socket closes after a minute without use and opens again on demand, so an idle or undeployed
- * application keeps no thread here.
+ * <p>Blocking sockets, two threads per open connection (one each way), from a cached pool that keeps no relay thread
+ * once idle. The listening address stays the same from the first use until {@link #close()}: typed Rest Clients are
+ * built with it as their proxy and keep it.
  */
 final class EgressTunnel {
 
@@ -55,8 +52,6 @@ final class EgressTunnel {
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** After one direction ended, how long the other may still run before both sockets are closed. */
     private static final long HALF_CLOSED_SECONDS = 60;
-    private static final int ACCEPT_POLL_MILLIS = 5_000;
-    private static final long IDLE_STOP_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
 
     private record Pin(InetAddress[] addresses, long expiresAt) {
@@ -69,59 +64,35 @@ final class EgressTunnel {
     private final EndpointPolicy policy;
     private final String nonce = newNonce();
     private final Map<String, Pin> pins = new ConcurrentHashMap<>();
-    private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong relayed = new AtomicLong();
     private final ExecutorService threads = Executors.newCachedThreadPool(EgressTunnel::daemon);
+    private final java.util.Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private ServerSocket listening; // guarded by this
-    /** The port listened on last, taken again after an idle stop ({@link #listen}); guarded by this. */
-    private int lastPort;
-    private volatile long lastUse = System.nanoTime();
+    private volatile InetSocketAddress address; // written under this
 
     EgressTunnel(EndpointPolicy policy) {
         this.policy = policy;
     }
 
-    /** The listening address, opened when it is not. */
-    synchronized InetSocketAddress address() {
-        lastUse = System.nanoTime();
+    /** The listening address, opened when it is not; without a lock once open (every https request asks). */
+    InetSocketAddress address() {
+        InetSocketAddress open = address;
+        return open != null ? open : listen();
+    }
+
+    private synchronized InetSocketAddress listen() {
         if (listening == null) {
             try {
-                ServerSocket socket = listen(lastPort);
-                lastPort = socket.getLocalPort();
-                socket.setSoTimeout(ACCEPT_POLL_MILLIS);
+                ServerSocket socket = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
                 listening = socket;
+                address = (InetSocketAddress) socket.getLocalSocketAddress();
                 threads.execute(() -> accept(socket));
             } catch (IOException e) {
                 throw ConduitException.builder(ErrorCode.ENDPOINT_UNAVAILABLE, "the egress tunnel could not listen "
                         + "on loopback (" + e.getClass().getSimpleName() + ")").cause(e).build();
             }
         }
-        return (InetSocketAddress) listening.getLocalSocketAddress();
-    }
-
-    /**
-     * A listening socket on {@code preferred} when it is free, else on any free port. A typed Rest Client keeps the
-     * tunnel's address as its proxy for as long as it lives, so after an idle stop the tunnel listens where such
-     * clients connect. Should another process have taken the port meanwhile, their calls are refused before they are
-     * sent (the filter compares a client's proxy with {@link #address()}), never sent to that process.
-     */
-    private static ServerSocket listen(int preferred) throws IOException {
-        if (preferred != 0) {
-            try {
-                return new ServerSocket(preferred, 128, InetAddress.getLoopbackAddress());
-            } catch (BindException e) {
-                // taken meanwhile: any free port
-            }
-        }
-        return new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
-    }
-
-    /** Stops listening, as after a minute without use; {@link #address()} listens again. */
-    synchronized void stopListening() {
-        if (listening != null) {
-            closeQuietly(listening);
-            listening = null;
-        }
+        return address;
     }
 
     /** The addresses {@link Egress} checked for {@code host:port}, for the connection it is about to open. */
@@ -145,16 +116,21 @@ final class EgressTunnel {
         return relayed.get();
     }
 
+    /** Stops listening and ends every relayed connection; a later {@link #address()} listens again, elsewhere. */
+    synchronized void close() {
+        if (listening != null) {
+            closeQuietly(listening);
+            listening = null;
+            address = null;
+        }
+        connections.forEach(EgressTunnel::closeQuietly);
+    }
+
     private void accept(ServerSocket socket) {
         while (true) {
             Socket client;
             try {
                 client = socket.accept();
-            } catch (SocketTimeoutException e) {
-                if (stopIfIdle(socket)) {
-                    return;
-                }
-                continue;
             } catch (IOException e) {
                 if (socket.isClosed()) {
                     return;
@@ -163,30 +139,17 @@ final class EgressTunnel {
                         e.getClass().getSimpleName());
                 continue;
             }
-            open.incrementAndGet();
             try {
                 threads.execute(() -> serve(client));
             } catch (RuntimeException e) {
-                open.decrementAndGet();
                 closeQuietly(client);
             }
         }
     }
 
-    private synchronized boolean stopIfIdle(ServerSocket socket) {
-        if (open.get() > 0 || System.nanoTime() - lastUse < IDLE_STOP_NANOS) {
-            return false;
-        }
-        if (listening == socket) {
-            stopListening();
-        } else {
-            closeQuietly(socket);
-        }
-        return true;
-    }
-
     private void serve(Socket client) {
         Socket upstream = null;
+        connections.add(client);
         try {
             client.setTcpNoDelay(true);
             client.setSoTimeout(HEAD_TIMEOUT_MILLIS);
@@ -206,6 +169,7 @@ final class EgressTunnel {
             }
             int port = target.getPort() != -1 ? target.getPort() : 80;
             upstream = connect(target.getHost(), port, addresses(tunnel, target, port));
+            connections.add(upstream);
             relayed.incrementAndGet();
             client.setSoTimeout(0);
             if (tunnel) {
@@ -229,10 +193,11 @@ final class EgressTunnel {
             LOG.log(Level.FINE, "Egress tunnel: a connection ended ({0})", e.getClass().getSimpleName());
         } finally {
             closeQuietly(client);
+            connections.remove(client);
             if (upstream != null) {
                 closeQuietly(upstream);
+                connections.remove(upstream);
             }
-            open.decrementAndGet();
         }
     }
 

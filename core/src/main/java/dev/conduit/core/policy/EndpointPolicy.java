@@ -37,7 +37,7 @@ import java.util.TreeSet;
  *
  * @see <a href="https://owasp.org/www-community/attacks/Server_Side_Request_Forgery">OWASP: SSRF</a>
  */
-public final class EndpointPolicy {
+public final class EndpointPolicy implements AutoCloseable {
 
     /** Names that reach a cloud provider's instance metadata service. */
     private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata.goog", "metadata",
@@ -91,6 +91,15 @@ public final class EndpointPolicy {
             }
         }
         return current;
+    }
+
+    /** Stops this policy's egress tunnel, if it was ever used: when the application stops. */
+    @Override
+    public void close() {
+        Egress current = egress;
+        if (current != null) {
+            current.close();
+        }
     }
 
     public boolean allowLoopbackHttp() {

@@ -26,7 +26,7 @@ public final class CachingSystemRepository implements ConnectedSystemRepository 
 
     private final ConnectedSystemRepository delegate;
     private final Invalidations invalidations;
-    /** Not bounded by count: only systems the store holds are kept (a name it does not know is not), so it bounds it. */
+    /** Bounded by the store, not by a count: only systems it holds are kept (a name it does not know is not). */
     private final ExpiringMap<String, ConnectedSystem> entries;
     /** Counts writes: a read that overlapped one does not cache what it read, which may predate the write. */
     private final AtomicLong writes = new AtomicLong();

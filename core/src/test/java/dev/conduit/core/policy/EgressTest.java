@@ -2,6 +2,7 @@ package dev.conduit.core.policy;
 
 import static dev.conduit.core.testing.ScriptedResponse.okToken;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -398,6 +399,18 @@ class EgressTest {
                 "GET /relative HTTP/1.1\r\nHost: x\r\n\r\n");
 
         assertThat(answer).startsWith("HTTP/1.1 400 ").contains("\"code\":\"INVALID_REQUEST\"");
+    }
+
+    @Test
+    void tunnelWhenUsedThenItsAddressStaysTheSameUntilClosed() {
+        EndpointPolicy policy = TestSystems.loopbackPolicy();
+        InetSocketAddress first = policy.egress().tunnelAddress();
+
+        assertThat(policy.egress().tunnelAddress()).isEqualTo(first);
+        policy.close();
+
+        assertThatThrownBy(() -> exchange(first, "CONNECT x:1 HTTP/1.1\r\n\r\n"))
+                .isInstanceOf(java.net.ConnectException.class);
     }
 
     /** Sends {@code request} on a new connection and reads the answer to its end. */

@@ -193,6 +193,11 @@ public class EngineProducers {
         return Invalidations.local();
     }
 
+    /** Stops the egress tunnel (the listening socket, its relays) with the application. */
+    void closeEgress(@Disposes EndpointPolicy policy) {
+        policy.close();
+    }
+
     void closeInvalidations(@Disposes Invalidations invalidations) {
         if (invalidations instanceof PostgresInvalidations listening) {
             listening.close();

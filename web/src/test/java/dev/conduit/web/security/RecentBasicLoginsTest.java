@@ -122,7 +122,8 @@ class RecentBasicLoginsTest {
         RecentBasicLogins keyed = new RecentBasicLogins(clock, Duration.ofSeconds(10), key);
         String expected = referenceDigest(key, "alice", "alice-pass");
 
-        assertThat(keyed.digest("alice", "alice-pass")).isEqualTo(expected).isEqualTo(keyed.digest("alice", "alice-pass"));
+        assertThat(keyed.digest("alice", "alice-pass")).isEqualTo(expected)
+                .isEqualTo(keyed.digest("alice", "alice-pass"));
         assertThat(keyed.digest("bob", "bob-pass")).isEqualTo(referenceDigest(key, "bob", "bob-pass"))
                 .isNotEqualTo(expected);
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);

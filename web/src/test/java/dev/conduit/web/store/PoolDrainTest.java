@@ -32,7 +32,7 @@ class PoolDrainTest {
 
     private static final int USERS = 500;
     private static final int POOL_SIZE = 5;
-    /** How long the endpoint holds answers back waiting for the others: reached only when requests cannot all be out. */
+    /** How long the endpoint holds answers back for the others: reached only when requests cannot all be out. */
     private static final Duration HOLD_LIMIT = Duration.ofMinutes(2);
 
     @Test
