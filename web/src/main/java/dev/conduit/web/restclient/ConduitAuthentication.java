@@ -153,8 +153,9 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
             throw ConduitException.builder(ErrorCode.INVALID_CONFIGURATION, "connected system '" + system + "': this "
                     + "client does not connect through Conduit's egress tunnel, so the address it would reach cannot be "
                     + "checked when it connects, and no token is sent: inject it with @RestClient or build it with "
-                    + "RestClientBuilder (both are routed, unless they register an HTTP engine of their own), or build "
-                    + "a plain JAX-RS client with EgressRouting.throughEgress(ClientBuilder.newBuilder())")
+                    + "RestClientBuilder (both are routed, unless they register an HTTP engine of their own or "
+                    + "mp-rest/followRedirects=true, which would take the token wherever a redirect points), or build a "
+                    + "plain JAX-RS client with EgressRouting.throughEgress(ClientBuilder.newBuilder())")
                     .system(system).build();
         }
         TokenUse use = engine.use(system, request.getUri());

@@ -5,10 +5,15 @@ import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.core.Configuration;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.eclipse.microprofile.rest.client.spi.RestClientListener;
 
 /**
@@ -35,6 +40,8 @@ public final class EgressRouting implements RestClientListener {
     static final String RESTEASY_PROXY_PORT = "org.jboss.resteasy.jaxrs.client.proxy.port";
     static final String RESTEASY_PROXY_SCHEME = "org.jboss.resteasy.jaxrs.client.proxy.scheme";
     static final String JERSEY_PROXY_URI = "jersey.config.client.proxy.uri";
+    /** Jersey follows redirects unless told not to (RESTEasy does not by default). */
+    static final String JERSEY_FOLLOW_REDIRECTS = "jersey.config.client.followRedirects";
     /** A transport registered on a RESTEasy client replaces the one its builder would make with the proxy. */
     private static final String RESTEASY_ENGINE = "org.jboss.resteasy.client.jaxrs.ClientHttpEngine";
 
@@ -43,6 +50,12 @@ public final class EgressRouting implements RestClientListener {
         Configuration configuration = builder.getConfiguration();
         ConduitAuthentication registered = registeredInstance(configuration);
         if (registered == null && !carriesTokens(serviceInterface, configuration)) {
+            return;
+        }
+        if (followsRedirectsByConfiguration(serviceInterface)) {
+            LOG.log(Level.WARNING, "Rest Client {0} is configured to follow redirects (mp-rest/followRedirects), which "
+                    + "would send its token to wherever a redirect points: its calls will be refused",
+                    serviceInterface.getName());
             return;
         }
         if (registersOwnTransport(configuration)) {
@@ -59,6 +72,8 @@ public final class EgressRouting implements RestClientListener {
                     + "will be refused", new Object[] {serviceInterface.getName(), e.toString()});
             return;
         }
+        // the transport would put the token on the redirected request too, without the filter seeing where it goes
+        builder.followRedirects(false);
         InetSocketAddress tunnel = egress.tunnelAddress();
         builder.proxyAddress(tunnel.getAddress().getHostAddress(), tunnel.getPort());
         builder.property(ROUTE_PROPERTY, route(tunnel));
@@ -77,7 +92,7 @@ public final class EgressRouting implements RestClientListener {
         String host = tunnel.getAddress().getHostAddress();
         return builder.property(RESTEASY_PROXY_HOST, host).property(RESTEASY_PROXY_PORT, tunnel.getPort())
                 .property(RESTEASY_PROXY_SCHEME, "http")
-                .property(JERSEY_PROXY_URI, "http://" + route(tunnel))
+                .property(JERSEY_PROXY_URI, "http://" + route(tunnel)).property(JERSEY_FOLLOW_REDIRECTS, false)
                 .property(ROUTE_PROPERTY, route(tunnel));
     }
 
@@ -92,6 +107,31 @@ public final class EgressRouting implements RestClientListener {
 
     private static String route(InetSocketAddress tunnel) {
         return tunnel.getAddress().getHostAddress() + ":" + tunnel.getPort();
+    }
+
+    /**
+     * Whether MicroProfile Config turns redirects on for the interface ({@code <interface>/mp-rest/followRedirects} or
+     * {@code <configKey>/mp-rest/followRedirects}): the implementation reads that after its listeners ran, so it
+     * cannot be turned off here.
+     */
+    static boolean followsRedirectsByConfiguration(Class<?> serviceInterface) {
+        Config config;
+        try {
+            config = ConfigProvider.getConfig();
+        } catch (RuntimeException e) {
+            return false; // no MicroProfile Config: nothing can turn redirects on
+        }
+        List<String> prefixes = new ArrayList<>(List.of(serviceInterface.getName()));
+        RegisterRestClient registration = serviceInterface.getAnnotation(RegisterRestClient.class);
+        if (registration != null && !registration.configKey().isEmpty()) {
+            prefixes.add(registration.configKey());
+        }
+        for (String prefix : prefixes) {
+            if (config.getOptionalValue(prefix + "/mp-rest/followRedirects", Boolean.class).orElse(false)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a provider instance is the client's own transport, which ignores the proxy the builder is given. */

@@ -9,12 +9,14 @@ import dev.conduit.api.ErrorCode;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.policy.EndpointPolicy;
+import dev.conduit.core.testing.HostileTokenServer;
 import dev.conduit.core.testing.RebindingResolver;
 import dev.conduit.core.testing.ScriptedResponse;
 import dev.conduit.web.TestConduit;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.RedirectionException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.client.Invocation;
 import java.io.Closeable;
@@ -66,6 +68,15 @@ class TypedClientEgressTest {
         @GET
         @Path("42")
         @ConnectedSystemName("orders")
+        String get();
+    }
+
+    /** Configured to follow redirects by {@code typedClientWhenConfiguredToFollowRedirects...} alone. */
+    @ConnectedSystemName("orders")
+    @Path("orders")
+    public interface RedirectedApi extends Closeable {
+        @GET
+        @Path("42")
         String get();
     }
 
@@ -220,6 +231,45 @@ class TypedClientEgressTest {
             assertThat(refusal.getMessage()).contains("egress tunnel").contains("HTTP engine of their own");
         });
         assertThat(invoked.get()).isZero();
+        assertThat(conduit.server.requestCount()).isZero();
+    }
+
+    @Test
+    void typedClientWhenBuiltToFollowRedirectsThenTheRedirectIsNotFollowedAndNoTokenLeavesTheBaseUrl()
+            throws Exception {
+        registerOrders(conduit.server.url("/api"));
+        rebind(InetAddress.getLoopbackAddress(), InetAddress.getLoopbackAddress());
+        try (HostileTokenServer elsewhere = HostileTokenServer.start()) {
+            elsewhere.setDefault(ScriptedResponse.json(200, "{}"));
+            conduit.server.path("/api/orders/42").enqueue(ScriptedResponse.redirect(302, elsewhere.url("/orders/42")));
+            OrdersApi orders = RestClientBuilder.newBuilder().baseUri(URI.create(conduit.server.url("/api")))
+                    .followRedirects(true).register(new ConduitAuthentication(() -> tokens)).build(OrdersApi.class);
+
+            // the redirect comes back to the caller, as with the Rest Client's default of not following redirects
+            assertThatThrownBy(orders::get).isInstanceOfSatisfying(RedirectionException.class,
+                    e -> assertThat(e.getLocation()).hasToString(elsewhere.url("/orders/42")));
+
+            assertThat(conduit.server.requestCount("/api/orders/42")).isEqualTo(1);
+            assertThat(elsewhere.requestCount()).as("the redirect's target, outside the integration base URL").isZero();
+            orders.close();
+        }
+    }
+
+    @Test
+    void typedClientWhenConfiguredToFollowRedirectsThenInvalidConfigurationAndNothingSent() {
+        registerOrders(conduit.server.url("/api"));
+        String key = RedirectedApi.class.getName() + "/mp-rest/followRedirects";
+        System.setProperty(key, "true");
+        try {
+            RedirectedApi orders = typedClient(RedirectedApi.class, conduit.server.url("/api"));
+
+            assertThatThrownBy(orders::get).isInstanceOfSatisfying(ConduitException.class, refusal -> {
+                assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
+                assertThat(refusal.getMessage()).contains("mp-rest/followRedirects");
+            });
+        } finally {
+            System.clearProperty(key);
+        }
         assertThat(conduit.server.requestCount()).isZero();
     }
 
