@@ -132,7 +132,7 @@ class TypedRestClientIT {
         assertThat(calls).extracting(Exchange::status).containsExactly(401, 200);
         assertThat(calls.get(0).bearerToken()).contains(firstToken);
         assertThat(calls.get(1).bearerToken()).isPresent().isNotEqualTo(calls.get(0).bearerToken());
-        // the call and its retry with the renewed token (a plain JAX-RS client of the filter's own) each went through it
+        // the call and its retry with the renewed token (the filter's own plain JAX-RS client) each went through it
         assertThat(tunnelled() - tunnelledBeforeSecond).as("connections through the egress tunnel").isEqualTo(2);
     }
 

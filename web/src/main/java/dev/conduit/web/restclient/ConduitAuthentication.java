@@ -150,12 +150,12 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
         String system = systemName(request);
         RestClientTokens engine = tokens.get();
         if (!EgressRouting.isRouted(request.getConfiguration(), engine.egress())) {
-            throw ConduitException.builder(ErrorCode.INVALID_CONFIGURATION, "connected system '" + system + "': this "
-                    + "client does not connect through Conduit's egress tunnel, so the address it would reach cannot be "
-                    + "checked when it connects, and no token is sent: inject it with @RestClient or build it with "
-                    + "RestClientBuilder (both are routed, unless they register an HTTP engine of their own or "
-                    + "mp-rest/followRedirects=true, which would take the token wherever a redirect points), or build a "
-                    + "plain JAX-RS client with EgressRouting.throughEgress(ClientBuilder.newBuilder())")
+            throw ConduitException.builder(ErrorCode.INVALID_CONFIGURATION, "connected system '" + system
+                    + "': this client does not connect through Conduit's egress tunnel, so the address it would "
+                    + "reach cannot be checked when it connects, and no token is sent: inject it with @RestClient or "
+                    + "build it with RestClientBuilder (both are routed, unless they register an HTTP engine of their "
+                    + "own or mp-rest/followRedirects=true, which would take the token wherever a redirect points), or "
+                    + "build a plain JAX-RS client with EgressRouting.throughEgress(ClientBuilder.newBuilder())")
                     .system(system).build();
         }
         TokenUse use = engine.use(system, request.getUri());
@@ -203,9 +203,10 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
     }
 
     /**
-     * The tunnel's answer as the {@link ConduitException} it stands for: {@code ENDPOINT_NOT_ALLOWED} when the host
-     * resolved, as the connection opened, to an address the policy refuses; {@code ENDPOINT_UNAVAILABLE} when no
-     * checked address could be reached.
+     * The tunnel's answer as the {@link ConduitException} it stands for, with the code it names (its answers carry
+     * this JVM's nonce, so the code is the tunnel's own): {@code ENDPOINT_NOT_ALLOWED} when the host resolved, as the
+     * connection opened, to an address the policy refuses; {@code ENDPOINT_UNAVAILABLE} when no checked address could
+     * be reached.
      */
     private static ConduitException egressRefusal(ClientRequestContext request, int status, String answer) {
         String system = request.getProperty(USE_PROPERTY) instanceof TokenUse use ? use.system() : systemName(request);
@@ -216,8 +217,11 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
             if (document.get("message") instanceof JsonString message) {
                 reason = message.getString();
             }
-        } catch (JsonException | ClassCastException e) {
-            // not the tunnel's JSON document: the status alone says what happened
+            if (document.get("code") instanceof JsonString named) {
+                code = ErrorCode.valueOf(named.getString());
+            }
+        } catch (JsonException | ClassCastException | IllegalArgumentException e) {
+            // not the tunnel's JSON document as expected: the status says what happened
         }
         ConduitException.Builder refusal = ConduitException.builder(code, "connected system '" + system + "': "
                 + reason + "; no request was sent").system(system);
@@ -251,7 +255,8 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
             }
         });
         headers.putSingle(HttpHeaders.AUTHORIZATION, renewed.token().authorizationHeader());
-        Client client = EgressRouting.route(ClientBuilder.newBuilder(), egress).connectTimeout(RETRY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        Client client = EgressRouting.route(ClientBuilder.newBuilder(), egress)
+                .connectTimeout(RETRY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(RETRY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).build();
         try {
             Invocation.Builder retry = client.target(request.getUri()).request().headers(headers);

@@ -28,6 +28,10 @@ import org.eclipse.microprofile.rest.client.spi.RestClientListener;
  * then sends {@code CONNECT host:port} for https (TLS stays end to end) and absolute-form requests for plain http. A
  * plain JAX-RS client is routed with {@link #throughEgress(ClientBuilder)}. {@link ConduitAuthentication} refuses to
  * put a token on a request whose client was not routed here.
+ *
+ * <p>Such a client does not follow redirects either: the transport would put the token on the redirected request,
+ * wherever it points, without the filter seeing it. A client that registers an HTTP engine of its own (which connects
+ * by itself) or that configuration makes follow redirects is left unrouted, so its calls are refused.
  */
 public final class EgressRouting implements RestClientListener {
 

@@ -89,7 +89,7 @@ class TypedClientEgressTest {
     private final RestClientTokens tokens = new RestClientTokens(conduit.admin, conduit.tokenService, conduit.links,
             () -> new RestClientTokens.Caller(null, null), policy);
 
-    /** {@value #HOST} answers {@code atCheck} to Conduit's check before the request, {@code atConnection} to the tunnel. */
+    /** {@value #HOST} answers {@code atCheck} to the check before a request, {@code atConnection} to the tunnel. */
     private void rebind(InetAddress atCheck, InetAddress atConnection) {
         dns.set(new RebindingResolver(HOST, atCheck.getHostAddress(), atConnection.getHostAddress()));
     }
