@@ -22,16 +22,13 @@ import dev.conduit.core.store.InMemoryConnectedSystemRepository;
 import dev.conduit.core.store.InMemoryTokenStore;
 import dev.conduit.core.testing.ConnectionCounter;
 import dev.conduit.core.testing.HostileTokenServer;
+import dev.conduit.core.testing.LoopbackTlsServer;
 import dev.conduit.core.testing.MutableClock;
 import dev.conduit.core.testing.RebindingResolver;
 import dev.conduit.core.testing.TestSystems;
 import dev.conduit.grant.clientcredentials.ClientCredentialsGrant;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,18 +40,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,60 +215,10 @@ class EgressTest {
         assertThat(tokenServer.lastRequest().header("Host")).contains("provider.localhost:" + tokenServer.port());
     }
 
-    /** An https server on loopback with a certificate for {@code tunnel.test}, and a client trusting only it. */
-    private record TlsServer(HttpsServer server, SSLContext clientTls) implements AutoCloseable {
-
-        static TlsServer start(Path directory) throws Exception {
-            char[] password = "changeit".toCharArray();
-            Path keyStore = directory.resolve("tunnel.p12");
-            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                    "-genkeypair", "-alias", "tunnel", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=tunnel.test", "-ext", "SAN=dns:tunnel.test", "-validity", "2",
-                    "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", "changeit",
-                    "-keypass", "changeit").redirectErrorStream(true).start();
-            assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(keytool.exitValue()).isZero();
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(keyStore)) {
-                store.load(in, password);
-            }
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, password);
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext serverTls = SSLContext.getInstance("TLS");
-            serverTls.init(keys.getKeyManagers(), null, null);
-            SSLContext clientTls = SSLContext.getInstance("TLS");
-            clientTls.init(null, trust.getTrustManagers(), null);
-            HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.setHttpsConfigurator(new HttpsConfigurator(serverTls));
-            server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
-            server.createContext("/hello", exchange -> {
-                byte[] body = ("hello " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            server.start();
-            return new TlsServer(server, clientTls);
-        }
-
-        URI uri(String pathAndQuery) {
-            return URI.create("https://tunnel.test:" + server.getAddress().getPort() + pathAndQuery);
-        }
-
-        /** A client that connects through {@code policy}'s egress and trusts this server's certificate alone. */
-        HttpClient client(EndpointPolicy policy) {
-            return HttpClient.newBuilder().proxy(policy.egress()).sslContext(clientTls)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-            ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
-        }
+    /** A client that connects through {@code policy}'s egress and trusts {@code tls}'s certificate alone. */
+    private static HttpClient client(LoopbackTlsServer tls, EndpointPolicy policy) {
+        return HttpClient.newBuilder().proxy(policy.egress()).sslContext(tls.clientTls())
+                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** {@code tunnel.test} allow-listed: checked as a public address, connected on loopback, where the server is. */
@@ -288,9 +230,9 @@ class EgressTest {
     @Test
     void httpsThroughTheTunnelWhenAllowedThenTlsAndTheServerNameStayEndToEnd(@TempDir Path directory)
             throws Exception {
-        try (TlsServer tls = TlsServer.start(directory)) {
+        try (LoopbackTlsServer tls = LoopbackTlsServer.start(directory, "tunnel.test")) {
             EndpointPolicy policy = tunnelPolicy();
-            HttpClient client = tls.client(policy);
+            HttpClient client = client(tls, policy);
             HttpRequest request = HttpRequest.newBuilder(tls.uri("/hello?x=1")).build();
 
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -307,9 +249,9 @@ class EgressTest {
     @Test
     void httpsThroughTheTunnelWhenManyRequestsAtOnceThenEachAnsweredByTheServer(@TempDir Path directory)
             throws Exception {
-        try (TlsServer tls = TlsServer.start(directory)) {
+        try (LoopbackTlsServer tls = LoopbackTlsServer.start(directory, "tunnel.test")) {
             EndpointPolicy policy = tunnelPolicy();
-            HttpClient client = tls.client(policy);
+            HttpClient client = client(tls, policy);
             List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> pending = new java.util.ArrayList<>();
             for (int i = 0; i < 32; i++) {
                 pending.add(client.sendAsync(HttpRequest.newBuilder(tls.uri("/hello?n=" + i)).build(),

@@ -9,7 +9,9 @@ import dev.conduit.api.ErrorCode;
 import dev.conduit.api.token.Subject;
 import dev.conduit.core.lifecycle.TokenService;
 import dev.conduit.core.policy.EndpointPolicy;
+import dev.conduit.core.testing.ConnectionCounter;
 import dev.conduit.core.testing.HostileTokenServer;
+import dev.conduit.core.testing.LoopbackTlsServer;
 import dev.conduit.core.testing.RebindingResolver;
 import dev.conduit.core.testing.ScriptedResponse;
 import dev.conduit.web.TestConduit;
@@ -20,13 +22,9 @@ import jakarta.ws.rs.RedirectionException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.client.Invocation;
 import java.io.Closeable;
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.util.Collections;
@@ -41,6 +39,7 @@ import org.jboss.resteasy.client.jaxrs.ClientHttpEngine;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Typed clients built by RESTEasy's MicroProfile Rest Client (the implementation inside Liberty's
@@ -117,7 +116,7 @@ class TypedClientEgressTest {
     @Test
     void typedClientWhenHttpsNameAnswersLoopbackAtConnectionThenEndpointNotAllowedAndNoConnectionThere()
             throws Exception {
-        try (CountingListener loopback = CountingListener.on(InetAddress.getLoopbackAddress())) {
+        try (ConnectionCounter loopback = ConnectionCounter.on(InetAddress.getLoopbackAddress())) {
             String base = "https://" + HOST + ":" + loopback.port() + "/api";
             registerOrders(base);
             // a public address when Conduit checks the request, this machine's loopback when the connection opens
@@ -143,7 +142,7 @@ class TypedClientEgressTest {
             throws Exception {
         InetAddress ownAddress = nonLoopbackAddress().orElse(null);
         assumeThat(ownAddress).as("this machine has a non-loopback IPv4 address").isNotNull();
-        try (CountingListener elsewhere = CountingListener.on(ownAddress)) {
+        try (ConnectionCounter elsewhere = ConnectionCounter.on(ownAddress)) {
             String base = "http://" + HOST + ":" + elsewhere.port() + "/api";
             registerOrders(base);
             // loopback (allowed for plain http) when Conduit checks, this machine's network address when it connects
@@ -162,6 +161,34 @@ class TypedClientEgressTest {
             assertThat(conduit.server.requestCount("/token")).as("no renewal: the token was not rejected")
                     .isEqualTo(1);
             assertThat(policy.egress().tunnelledConnections()).isZero();
+            orders.close();
+        }
+    }
+
+    @Test
+    void typedClientWhenHttpsThenTlsStaysEndToEndAndItsCallsShareOneTunnelledConnection(@TempDir java.nio.file.Path directory)
+            throws Exception {
+        try (LoopbackTlsServer tls = LoopbackTlsServer.start(directory, HOST)) {
+            // allow-listed, so https may reach it on loopback: checked as a public address, connected on loopback
+            EndpointPolicy allowListed = new EndpointPolicy(false, List.of(HOST),
+                    new RebindingResolver(HOST, "192.0.2.10", "127.0.0.1"));
+            RestClientTokens httpsTokens = new RestClientTokens(conduit.admin, conduit.tokenService, conduit.links,
+                    () -> new RestClientTokens.Caller(null, null), allowListed);
+            String base = tls.uri("/api").toString();
+            registerOrders(base);
+            OrdersApi orders = RestClientBuilder.newBuilder().baseUri(URI.create(base)).sslContext(tls.clientTls())
+                    .register(new ConduitAuthentication(() -> httpsTokens)).build(OrdersApi.class);
+
+            String first = orders.get();
+            String second = orders.get();
+
+            // the certificate names orders.test and the client trusts it alone: TLS went from client to server
+            assertThat(first).isEqualTo("hello /api/orders/42");
+            assertThat(second).isEqualTo(first);
+            assertThat(tls.requestCount()).isEqualTo(2);
+            assertThat(tls.lastAuthorization()).contains("Bearer app-token-e1");
+            // one CONNECT: the client's pool kept the tunnelled connection for the second call
+            assertThat(allowListed.egress().tunnelledConnections()).isEqualTo(1);
             orders.close();
         }
     }
@@ -294,47 +321,5 @@ class TypedClientEgressTest {
             }
         }
         return Optional.empty();
-    }
-
-    /** Accepts connections on one address and counts them; never answers. */
-    private static final class CountingListener implements AutoCloseable {
-        private final ServerSocket socket;
-        private final AtomicInteger connections = new AtomicInteger();
-
-        private CountingListener(ServerSocket socket) {
-            this.socket = socket;
-            Thread accepting = new Thread(this::accept, "counting-listener");
-            accepting.setDaemon(true);
-            accepting.start();
-        }
-
-        static CountingListener on(InetAddress address) throws IOException {
-            ServerSocket socket = new ServerSocket();
-            socket.bind(new InetSocketAddress(address, 0));
-            return new CountingListener(socket);
-        }
-
-        private void accept() {
-            while (!socket.isClosed()) {
-                try (Socket accepted = socket.accept()) {
-                    connections.incrementAndGet();
-                } catch (IOException e) {
-                    // closed
-                }
-            }
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        int connections() {
-            return connections.get();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }
