@@ -97,7 +97,7 @@ class TypedRestClientIT {
         return KEYCLOAK.exchanges(e -> e.path().startsWith("/admin/realms/"));
     }
 
-    /** The connections Conduit's egress tunnel opened so far: each typed call (and its retry) opens one. */
+    /** The requests Conduit's egress tunnel sent on so far: each typed call (and its retry) is one. */
     private long tunnelled() {
         Response count = alice.get("/api/typed/tunnelled");
         assertThat(count.status()).as(count.toString()).isEqualTo(200);
@@ -110,7 +110,7 @@ class TypedRestClientIT {
         long tunnelledBefore = tunnelled();
         Response first = alice.get("/api/typed/users?username=alice");
         assertThat(first.status()).as(first.toString()).isEqualTo(200);
-        assertThat(tunnelled() - tunnelledBefore).as("connections through the egress tunnel").isEqualTo(1);
+        assertThat(tunnelled() - tunnelledBefore).as("requests through the egress tunnel").isEqualTo(1);
         assertThat(first.json().get(0).get("username").asText()).isEqualTo("alice");
         String firstToken = adminCalls().get(0).bearerToken().orElseThrow();
         assertThat(Http.jwtClaims(firstToken).get("azp").asText()).isEqualTo(RealmClients.CC_CLIENT);
@@ -133,7 +133,7 @@ class TypedRestClientIT {
         assertThat(calls.get(0).bearerToken()).contains(firstToken);
         assertThat(calls.get(1).bearerToken()).isPresent().isNotEqualTo(calls.get(0).bearerToken());
         // the call and its retry with the renewed token (the filter's own plain JAX-RS client) each went through it
-        assertThat(tunnelled() - tunnelledBeforeSecond).as("connections through the egress tunnel").isEqualTo(2);
+        assertThat(tunnelled() - tunnelledBeforeSecond).as("requests through the egress tunnel").isEqualTo(2);
     }
 
     @Test
@@ -149,7 +149,7 @@ class TypedRestClientIT {
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
         assertThat(refused.json().get("code").asText()).isEqualTo("ENDPOINT_NOT_ALLOWED");
         assertThat(KEYCLOAK.exchanges(e -> true)).as("nothing reached Keycloak").isEmpty();
-        assertThat(tunnelled() - tunnelledBefore).as("connections through the egress tunnel").isZero();
+        assertThat(tunnelled() - tunnelledBefore).as("requests through the egress tunnel").isZero();
     }
 
     @Test
@@ -169,7 +169,7 @@ class TypedRestClientIT {
         assertThat(unhandled.json().get("code").asText()).isEqualTo("AUTHORIZATION_REQUIRED");
         assertThat(unhandled.json().at("/authorizationLink/url").asText()).startsWith(Keycloak.authorizationEndpoint());
         assertThat(KEYCLOAK.count(e -> e.path().endsWith("/userinfo"))).as("no call without a token").isZero();
-        assertThat(tunnelled() - tunnelledBefore).as("connections through the egress tunnel").isZero();
+        assertThat(tunnelled() - tunnelledBefore).as("requests through the egress tunnel").isZero();
     }
 
     @Test

@@ -76,8 +76,8 @@ public final class Egress extends ProxySelector implements AutoCloseable {
     /**
      * The loopback address of the in-process tunnel, started on demand and the same until {@link #close()}, for a
      * client to use as its HTTP proxy. It
-     * accepts {@code CONNECT host:port} (the https rules) and one absolute-form plain-http request per connection (the
-     * http rules), resolves and checks the host itself, and connects only to a checked address. A refusal is answered
+     * accepts {@code CONNECT host:port} (the https rules) and absolute-form plain-http requests, kept alive (the http
+     * rules), resolves and checks each host itself, and connects only to a checked address. A refusal is answered
      * {@code 403} with {@link #ANSWER_HEADER} and a JSON body {@code {"code":"ENDPOINT_NOT_ALLOWED","message":...,
      * "hint":...}}; a server it cannot reach, {@code 502} with {@code ENDPOINT_UNAVAILABLE}.
      */
@@ -99,6 +99,11 @@ public final class Egress extends ProxySelector implements AutoCloseable {
      * Stops the tunnel and ends the connections it relays: when the application stops. Clients built with
      * {@link #tunnelAddress()} as their proxy keep that address until then.
      */
+    /** How many plain-http requests the tunnel has sent on to a checked address since this policy was made. */
+    public long forwardedRequests() {
+        return tunnel.forwardedRequests();
+    }
+
     @Override
     public void close() {
         tunnel.close();

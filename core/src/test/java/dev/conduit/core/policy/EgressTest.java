@@ -286,42 +286,108 @@ class EgressTest {
     }
 
     @Test
-    void tunnelWhenAbsoluteFormHttpRequestToLoopbackThenForwardedInOriginFormWithConnectionClose() throws Exception {
+    void tunnelWhenAbsoluteFormHttpRequestsToLoopbackThenForwardedInOriginFormOnOneKeptConnection() throws Exception {
         tokenServer.path("/api/orders").setDefault(dev.conduit.core.testing.ScriptedResponse.json(200, "{\"n\":1}"));
+        tokenServer.path("/api/empty").setDefault(dev.conduit.core.testing.ScriptedResponse.status(204));
         EndpointPolicy policy = TestSystems.loopbackPolicy();
         HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(policy.egress().tunnelAddress())).build();
 
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(
                 URI.create(tokenServer.url("/api/orders?page=2"))).header("Proxy-Authorization", "Basic eDp5").build(),
                 HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(URI.create(tokenServer.url("/api/orders")))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> empty = client.send(HttpRequest.newBuilder(URI.create(tokenServer.url("/api/empty")))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> again = client.send(HttpRequest.newBuilder(URI.create(tokenServer.url("/api/orders")))
+                .build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"n\":1}");
-        assertThat(response.headers().firstValue("Connection")).contains("close");
-        assertThat(tokenServer.lastRequest().queryParameter("page")).contains("2");
-        assertThat(tokenServer.lastRequest().header("Proxy-Authorization")).isEmpty();
+        assertThat(response.headers().firstValue("Connection")).isEmpty();
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(empty.statusCode()).isEqualTo(204);
+        assertThat(again.body()).isEqualTo("{\"n\":1}");
+        assertThat(tokenServer.requests("/api/orders").get(0).queryParameter("page")).contains("2");
+        assertThat(tokenServer.requests("/api/orders").get(0).header("Proxy-Authorization")).isEmpty();
+        // four requests, one connection to the server: the tunnel keeps it while requests go to the same host
+        assertThat(policy.egress().forwardedRequests()).isEqualTo(4);
         assertThat(policy.egress().tunnelledConnections()).isEqualTo(1);
     }
 
     @Test
-    void tunnelWhenAbsoluteFormPostWithAFixedOrAChunkedBodyThenTheBodyArrivesWhole() throws Exception {
+    void tunnelWhenAbsoluteFormPostWithAFixedOrAChunkedBodyOrExpectContinueThenTheBodyArrivesWhole() throws Exception {
         tokenServer.path("/api/orders").setDefault(dev.conduit.core.testing.ScriptedResponse.json(201, "{}"));
         EndpointPolicy policy = TestSystems.loopbackPolicy();
         HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(policy.egress().tunnelAddress())).build();
         String body = "{\"lines\":\"" + "x".repeat(100_000) + "\"}";
+        URI orders = URI.create(tokenServer.url("/api/orders"));
 
-        HttpResponse<String> fixed = client.send(HttpRequest.newBuilder(URI.create(tokenServer.url("/api/orders")))
+        HttpResponse<String> fixed = client.send(HttpRequest.newBuilder(orders)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        String fixedBody = tokenServer.lastRequest().bodyText();
-        HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(URI.create(tokenServer.url("/api/orders")))
+        HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(orders)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
                         body.getBytes(StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> continued = client.send(HttpRequest.newBuilder(orders).expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
 
-        assertThat(fixed.statusCode()).isEqualTo(201);
-        assertThat(fixedBody).isEqualTo(body);
-        assertThat(chunked.statusCode()).isEqualTo(201);
-        assertThat(tokenServer.lastRequest().bodyText()).isEqualTo(body);
-        assertThat(policy.egress().tunnelledConnections()).isEqualTo(2);
+        assertThat(List.of(fixed.statusCode(), chunked.statusCode(), continued.statusCode()))
+                .containsExactly(201, 201, 201);
+        assertThat(tokenServer.requests("/api/orders")).extracting(r -> r.bodyText()).containsExactly(body, body, body);
+        assertThat(policy.egress().tunnelledConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void tunnelWhenOneConnectionAsksForTwoHostsThenEachRequestGoesToItsOwnHost() throws IOException {
+        tokenServer.path("/api/a").setDefault(dev.conduit.core.testing.ScriptedResponse.text(200, "first"));
+        try (HostileTokenServer other = HostileTokenServer.start()) {
+            other.path("/api/b").setDefault(dev.conduit.core.testing.ScriptedResponse.text(200, "second"));
+            EndpointPolicy policy = TestSystems.loopbackPolicy();
+
+            String answers = exchange(policy.egress().tunnelAddress(),
+                    "GET " + tokenServer.url("/api/a") + " HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET " + other.url("/api/b") + " HTTP/1.1\r\nHost: y\r\nConnection: close\r\n\r\n");
+
+            assertThat(answers).contains("first").contains("second").endsWith("second");
+            assertThat(tokenServer.requestCount("/api/a")).isEqualTo(1);
+            assertThat(other.requestCount("/api/b")).isEqualTo(1);
+            assertThat(policy.egress().tunnelledConnections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void tunnelWhenARequestFramesItsBodyTwoWaysThen400AndNothingIsSent() throws IOException {
+        EndpointPolicy policy = TestSystems.loopbackPolicy();
+
+        String answer = exchange(policy.egress().tunnelAddress(), "POST " + tokenServer.url("/api/orders")
+                + " HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ").contains("\"code\":\"INVALID_REQUEST\"");
+        assertThat(tokenServer.requestCount()).isZero();
+        assertThat(policy.egress().tunnelledConnections()).isZero();
+    }
+
+    @Test
+    void tunnelWhenTheServerEndsItsAnswerByClosingThenTheClientIsToldAndTheConnectionEnds() throws Exception {
+        try (java.net.ServerSocket closing = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (Socket socket = closing.accept()) {
+                    new Http1Input(socket.getInputStream()).readHead();
+                    socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end"
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the test fails on the answer
+                }
+            });
+            server.start();
+
+            String answer = exchange(TestSystems.loopbackPolicy().egress().tunnelAddress(), "GET http://127.0.0.1:"
+                    + closing.getLocalPort() + "/x HTTP/1.1\r\nHost: x\r\n\r\n");
+
+            assertThat(answer).startsWith("HTTP/1.1 200 OK").contains("Connection: close").endsWith("until the end");
+            server.join(10_000);
+        }
     }
 
     @Test

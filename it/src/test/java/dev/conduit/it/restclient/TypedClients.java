@@ -72,11 +72,11 @@ public class TypedClients {
         }
     }
 
-    /** How many connections Conduit's egress tunnel has opened to a checked address since the server started. */
+    /** How many plain-http requests Conduit's egress tunnel has sent on since the server started. */
     @GET
     @Path("tunnelled")
     public long tunnelled() {
-        return policy.egress().tunnelledConnections();
+        return policy.egress().forwardedRequests();
     }
 
     /** The same call with the exception left to Conduit's mapping. */
