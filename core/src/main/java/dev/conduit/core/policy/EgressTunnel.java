@@ -233,6 +233,7 @@ final class EgressTunnel {
         Socket upstream = null;
         String upstreamKey = null;
         Http1Input fromUpstream = null;
+        OutputStream toUpstream = null;
         try {
             for (Head request = first; request != null; request = nextRequest(client, fromClient)) {
                 String[] line = requestLine(request);
@@ -260,10 +261,11 @@ final class EgressTunnel {
                     upstream.setSoTimeout(UPSTREAM_READ_TIMEOUT_MILLIS);
                     upstreamKey = key;
                     fromUpstream = new Http1Input(upstream.getInputStream());
+                    toUpstream = new BufferedOutputStream(upstream.getOutputStream(), 16 * 1024);
                 }
                 client.setSoTimeout(0);
                 forwarded.incrementAndGet();
-                if (!exchange(line, target, request, body, fromClient, toClient, upstream, fromUpstream)) {
+                if (!exchange(line, target, request, body, fromClient, toClient, toUpstream, fromUpstream)) {
                     return;
                 }
             }
@@ -290,14 +292,13 @@ final class EgressTunnel {
      * its body at once and the server never has to. Returns whether the connection can carry another request.
      */
     private static boolean exchange(String[] line, URI target, Head request, Framing body, Http1Input fromClient,
-            OutputStream toClient, Socket upstream, Http1Input fromUpstream) throws IOException {
+            OutputStream toClient, OutputStream toUpstream, Http1Input fromUpstream) throws IOException {
         boolean clientCloses = request.has("Connection", "close") || line[2].equals("HTTP/1.0");
         boolean continued = request.has("Expect", "100-continue");
         if (continued) {
             toClient.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             toClient.flush();
         }
-        OutputStream toUpstream = new BufferedOutputStream(upstream.getOutputStream(), 16 * 1024);
         toUpstream.write(forwardedHead(line, target, request, clientCloses));
         fromClient.copyBody(body, toUpstream);
         toUpstream.flush();
@@ -306,8 +307,8 @@ final class EgressTunnel {
         do {
             response = fromUpstream.readHead();
             if (response == null) {
-                throw ConduitException.builder(ErrorCode.ENDPOINT_UNAVAILABLE, target.getHost() + ":"
-                        + upstream.getPort() + " closed the connection without an answer").build();
+                throw ConduitException.builder(ErrorCode.ENDPOINT_UNAVAILABLE, target.getHost() + " closed the "
+                        + "connection without an answer").build();
             }
             status = Http1Input.status(response);
             if (status == 101) {
