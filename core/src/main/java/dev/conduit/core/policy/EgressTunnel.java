@@ -152,6 +152,11 @@ final class EgressTunnel {
                         e.getClass().getSimpleName());
                 continue;
             }
+            if (socket.isClosed()) {
+                // accepted while close() ran: a blocked accept can still return one connection after the close
+                closeQuietly(client);
+                return;
+            }
             try {
                 threads.execute(() -> serve(client));
             } catch (RuntimeException e) {

@@ -2,7 +2,6 @@ package dev.conduit.core.policy;
 
 import static dev.conduit.core.testing.ScriptedResponse.okToken;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -417,8 +416,14 @@ class EgressTest {
         assertThat(policy.egress().tunnelAddress()).isEqualTo(first);
         policy.close();
 
-        assertThatThrownBy(() -> exchange(first, "CONNECT x:1 HTTP/1.1\r\n\r\n"))
-                .isInstanceOf(java.net.ConnectException.class);
+        // refused, or (when the connection raced the listening socket's close) ended with no answer
+        String answer;
+        try {
+            answer = exchange(first, "CONNECT x:1 HTTP/1.1\r\n\r\n");
+        } catch (IOException e) {
+            answer = "";
+        }
+        assertThat(answer).as("what the closed tunnel answered").isEmpty();
     }
 
     /** Sends {@code request} on a new connection and reads the answer to its end. */
