@@ -35,6 +35,7 @@ public final class LoopbackTlsServer implements AutoCloseable {
     private final String host;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicReference<String> lastAuthorization = new AtomicReference<>();
+    private final java.util.Queue<Integer> nextStatuses = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private LoopbackTlsServer(String host, SSLContext serverTls, SSLContext clientTls) throws java.io.IOException {
         this.host = host;
@@ -46,8 +47,10 @@ public final class LoopbackTlsServer implements AutoCloseable {
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
             lastAuthorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+            Integer scripted = nextStatuses.poll();
+            int status = scripted == null ? 200 : scripted;
             byte[] body = ("hello " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
+            exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
@@ -90,6 +93,14 @@ public final class LoopbackTlsServer implements AutoCloseable {
     /** A client TLS context that trusts this server's certificate and no other. */
     public SSLContext clientTls() {
         return clientTls;
+    }
+
+    /** Answers the next requests with these statuses (same body), then 200 again. */
+    public LoopbackTlsServer answerNext(int... statuses) {
+        for (int status : statuses) {
+            nextStatuses.add(status);
+        }
+        return this;
     }
 
     public int requestCount() {

@@ -244,7 +244,8 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
     /**
      * The same request once more, with the renewed token. It goes through a plain JAX-RS client of its own: a
      * MicroProfile Rest Client's underlying client sends only its interface's methods. The headers other filters added
-     * to the first request are copied, so it carries them too. It connects through the same egress tunnel.
+     * to the first request are copied, so it carries them too, and so are its client's TLS settings. It connects through
+     * the same egress tunnel.
      */
     private static Answer resend(ClientRequestContext request, TokenUse renewed, Egress egress) {
         MultivaluedMap<String, Object> headers = new MultivaluedHashMap<>();
@@ -255,9 +256,11 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
             }
         });
         headers.putSingle(HttpHeaders.AUTHORIZATION, renewed.token().authorizationHeader());
-        Client client = EgressRouting.route(ClientBuilder.newBuilder(), egress)
+        ClientBuilder builder = EgressRouting.route(ClientBuilder.newBuilder(), egress)
                 .connectTimeout(RETRY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(RETRY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).build();
+                .readTimeout(RETRY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        withTlsOf(request.getClient(), builder);
+        Client client = builder.build();
         try {
             Invocation.Builder retry = client.target(request.getUri()).request().headers(headers);
             Object entity = request.getEntity();
@@ -268,6 +271,22 @@ public class ConduitAuthentication implements ClientRequestFilter, ClientRespons
             }
         } finally {
             client.close();
+        }
+    }
+
+    /**
+     * The retry trusts, and authenticates with, what the first request's client did: a client built with its own
+     * {@code SSLContext} (a provider's private CA, a client certificate) would otherwise fail the retry's handshake.
+     */
+    private static void withTlsOf(Client first, ClientBuilder retry) {
+        if (first == null) {
+            return;
+        }
+        if (first.getSslContext() != null) {
+            retry.sslContext(first.getSslContext());
+        }
+        if (first.getHostnameVerifier() != null) {
+            retry.hostnameVerifier(first.getHostnameVerifier());
         }
     }
 

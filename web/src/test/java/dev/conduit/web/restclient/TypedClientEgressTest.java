@@ -194,6 +194,33 @@ class TypedClientEgressTest {
     }
 
     @Test
+    void typedClientWhenHttpsAndTheTokenIsRejectedThenTheRetryTrustsWhatTheClientTrusts(
+            @TempDir java.nio.file.Path directory) throws Exception {
+        try (LoopbackTlsServer tls = LoopbackTlsServer.start(directory, HOST)) {
+            EndpointPolicy allowListed = new EndpointPolicy(false, List.of(HOST),
+                    new RebindingResolver(HOST, "192.0.2.10", "127.0.0.1"));
+            RestClientTokens httpsTokens = new RestClientTokens(conduit.admin, conduit.tokenService, conduit.links,
+                    () -> new RestClientTokens.Caller(null, null), allowListed);
+            registerOrders(tls.uri("/api").toString());
+            conduit.server.path("/token").enqueue(ScriptedResponse.okToken("app-token-r1", 3600),
+                    ScriptedResponse.okToken("app-token-r2", 3600));
+            conduit.tokenService.accessToken(conduit.allSystems.get("orders"), Subject.application());
+            conduit.clock.advance(TokenService.DEFAULT_RENEWAL_WINDOW.plusSeconds(1));
+            tls.answerNext(401);
+            // the server's certificate is trusted by this client alone, not by the JVM's default trust store
+            OrdersApi orders = RestClientBuilder.newBuilder().baseUri(tls.uri("/api")).sslContext(tls.clientTls())
+                    .register(new ConduitAuthentication(() -> httpsTokens)).build(OrdersApi.class);
+
+            String answer = orders.get();
+
+            assertThat(answer).isEqualTo("hello /api/orders/42");
+            assertThat(tls.requestCount()).isEqualTo(2);
+            assertThat(tls.lastAuthorization()).contains("Bearer app-token-r2");
+            orders.close();
+        }
+    }
+
+    @Test
     void typedClientWhenTheNameStillAnswersTheCheckedAddressThenTheCallGoesThroughTheTunnelWithTheToken()
             throws Exception {
         String base = conduit.server.url("/api").replace("127.0.0.1", HOST).replace("localhost", HOST);
