@@ -68,14 +68,13 @@ final class EgressTunnel {
     private record Pin(InetAddress[] addresses, long expiresAt) {
     }
 
-
     private final EndpointPolicy policy;
     private final String nonce = newNonce();
     private final Map<String, Pin> pins = new ConcurrentHashMap<>();
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong forwarded = new AtomicLong();
     private final ExecutorService threads = Executors.newCachedThreadPool(EgressTunnel::daemon);
-    private final java.util.Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private ServerSocket listening; // guarded by this
     private volatile InetSocketAddress address; // written under this
 
@@ -261,7 +260,6 @@ final class EgressTunnel {
                         closeQuietly(upstream);
                         connections.remove(upstream);
                     }
-                    upstreamKey = null;
                     upstream = open(target, policy.connectionAddresses(target));
                     upstream.setSoTimeout(UPSTREAM_READ_TIMEOUT_MILLIS);
                     upstreamKey = key;
