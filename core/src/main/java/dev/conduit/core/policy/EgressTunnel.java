@@ -96,8 +96,9 @@ final class EgressTunnel {
                 address = (InetSocketAddress) socket.getLocalSocketAddress();
                 threads.execute(() -> accept(socket));
             } catch (IOException e) {
-                throw ConduitException.builder(ErrorCode.ENDPOINT_UNAVAILABLE, "the egress tunnel could not listen "
-                        + "on loopback (" + e.getClass().getSimpleName() + ")").cause(e).build();
+                // this server's own failure, not the provider's: a CONDUIT-scope code, so that no system is disabled
+                throw ConduitException.builder(ErrorCode.INTERNAL_ERROR, "the egress tunnel could not listen on "
+                        + "loopback (" + e.getClass().getSimpleName() + ")").cause(e).build();
             }
         }
         return address;
